@@ -1,0 +1,110 @@
+"""The ``innsyn`` command line: services, database, index, settings.
+
+Every subcommand builds its objects from one ``Settings``; nothing happens at import.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from innsyn.config import Settings, describe_settings
+
+
+class Context:
+    """Lazily built settings shared by the subcommands."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings()
+        return self._settings
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+def fail(message: str) -> None:
+    """Print an error and exit non-zero."""
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group()
+@click.version_option(package_name="innsyn")
+def main() -> None:
+    """Innsyn: harvest, extract, index and search public government records."""
+
+
+@main.command("settings")
+def settings_cmd() -> None:
+    """List every setting with its INNSYN_* variable, default and help."""
+    for var, default, help_text in describe_settings():
+        click.echo(f"{var}\n    default: {default}\n    {help_text}")
+
+
+@main.group()
+def services() -> None:
+    """Local OpenSearch and Tika (downloaded from Maven Central, no Docker)."""
+
+
+@services.command("up")
+@click.option("--ocr", is_flag=True, help="Also install tesseract (Debian) so Tika can OCR.")
+@pass_ctx
+def services_up(ctx: Context, ocr: bool) -> None:
+    """Download (once), start and health-check OpenSearch and Tika on 127.0.0.1."""
+    from innsyn.services import manager
+    from innsyn.services.java import ServiceError
+
+    try:
+        if ocr:
+            manager.install_ocr(click.echo)
+        manager.up(ctx.settings, click.echo)
+    except ServiceError as exc:
+        fail(str(exc))
+
+
+@services.command("down")
+@pass_ctx
+def services_down(ctx: Context) -> None:
+    """Stop the services that 'services up' started (and nothing else)."""
+    from innsyn.services import manager
+
+    manager.down(ctx.settings, click.echo)
+
+
+@services.command("status")
+@pass_ctx
+def services_status(ctx: Context) -> None:
+    """Versions, URLs, pids and heap of the local services."""
+    from innsyn.services import manager
+
+    any_down = False
+    for st in manager.status(ctx.settings):
+        state = "running" if st.running else "stopped"
+        any_down = any_down or not st.running
+        click.echo(
+            f"{st.name:<11} {state:<8} {st.url}  version={st.version or '-'} "
+            f"pid={st.pid or '-'} heap={st.heap or '-'}  {st.detail}"
+        )
+    if any_down:
+        sys.exit(3)
+
+
+@main.group()
+def db() -> None:
+    """The store's database."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(ctx: Context) -> None:
+    """Apply every pending migration."""
+    from innsyn.store.db import make_engine, migrate
+
+    migrate(make_engine(ctx.settings))
+    click.echo("database is at the newest migration")

