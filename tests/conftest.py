@@ -28,6 +28,7 @@ TESTDATA = ROOT.parent / "shared" / "testdata"
 class Endpoints:
     opensearch: str
     tika: str
+    started: Settings | None = None
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +56,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
     )
     try:
         manager.up(svc, print)
-        yield Endpoints(manager.opensearch_url(svc), manager.tika_url(svc))
+        yield Endpoints(manager.opensearch_url(svc), manager.tika_url(svc), svc)
     finally:
         manager.down(svc, print)
 

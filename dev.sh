@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Innsyn's two commands for a fresh machine (see README):
+#   ./dev.sh demo   install, start OpenSearch + Tika, load the demo data, serve the web UI
+#   ./dev.sh test   install, then lint, type-check and run the test suite against real services
+# Both install what they need: Debian packages (when run as root), the Python packages
+# into .venv, and OpenSearch/Tika from Maven Central (cached under ~/.cache/innsyn).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY=${PYTHON:-python3}
+VENV=.venv
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'Error: %s\n' "$*" >&2; exit 1; }
+
+need_debian_packages() {
+    local missing=()
+    command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+    command -v mvn >/dev/null 2>&1 || missing+=(maven)
+    command -v "$PY" >/dev/null 2>&1 || missing+=(python3)
+    "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            say "Installing Debian packages: ${missing[*]}"
+            DEBIAN_FRONTEND=noninteractive apt-get update -q
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+        else
+            die "missing: ${missing[*]} (install them, e.g. sudo apt-get install ${missing[*]})"
+        fi
+    fi
+    "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+        || die "Python 3.11 or newer is needed ($PY is $("$PY" --version 2>&1))"
+}
+
+install_python() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "Creating $VENV"
+        "$PY" -m venv "$VENV"
+    fi
+    say "Installing Innsyn and its Python dependencies into $VENV"
+    "$VENV/bin/pip" install -q --upgrade pip >/dev/null 2>&1 || true
+    "$VENV/bin/pip" install -q -e '.[dev,postgres]'
+}
+
+cmd_demo() {
+    need_debian_packages
+    install_python
+    "$VENV/bin/innsyn" services up
+    "$VENV/bin/innsyn" db upgrade
+    "$VENV/bin/innsyn" demo load
+    local bind="${INNSYN_WEB_BIND:-127.0.0.1:8000}"
+    say "Serving the web UI on http://$bind (Ctrl-C stops the web server; 'innsyn services down' stops OpenSearch and Tika)"
+    exec "$VENV/bin/gunicorn" --bind "$bind" --workers "${INNSYN_WEB_WORKERS:-2}" \
+        --access-logfile - 'web.wsgi:app'
+}
+
+cmd_test() {
+    need_debian_packages
+    install_python
+    say "ruff (lint + format check)"
+    "$VENV/bin/ruff" check innsyn web harvesters tests bench
+    "$VENV/bin/ruff" format --check innsyn web harvesters tests bench
+    say "mypy"
+    "$VENV/bin/mypy"
+    say "pytest (starts its own OpenSearch and Tika on 127.0.0.1 and stops them afterwards)"
+    "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+}
+
+case "${1:-}" in
+    demo) shift; cmd_demo "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    *) echo "usage: ./dev.sh demo | test [pytest args]" >&2; exit 2 ;;
+esac
