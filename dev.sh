@@ -19,6 +19,9 @@ need_debian_packages() {
     command -v mvn >/dev/null 2>&1 || missing+=(maven)
     command -v "$PY" >/dev/null 2>&1 || missing+=(python3)
     "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+    if [ "${1:-}" = test ]; then
+        ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    fi
     if [ ${#missing[@]} -gt 0 ]; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
             say "Installing Debian packages: ${missing[*]}"
@@ -55,7 +58,7 @@ cmd_demo() {
 }
 
 cmd_test() {
-    need_debian_packages
+    need_debian_packages test
     install_python
     say "ruff (lint + format check)"
     "$VENV/bin/ruff" check innsyn web harvesters tests bench

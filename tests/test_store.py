@@ -1,0 +1,157 @@
+"""The store: migrations, a full round trip on SQLite and PostgreSQL, and the blob store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from innsyn.config import Settings
+from innsyn.store.blobs import BlobStore, BlobTooLarge
+from innsyn.store.db import make_engine, make_sessionmaker, migrate, session_scope
+from innsyn.store.models import (
+    Base,
+    Dokumentbeskrivelse,
+    Dokumentobjekt,
+    Enhet,
+    Journalpost,
+    Korrespondansepart,
+    Saksmappe,
+    Skjerming,
+)
+from tests.pg import postgres_server
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_settings(request, tmp_path: Path) -> Settings:
+    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    if url:
+        engine = make_engine(Settings(data_dir=tmp_path, database_url=url))
+        Base.metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    return Settings(data_dir=tmp_path, database_url=url)
+
+
+def test_migrations_match_models(store_settings):
+    engine = make_engine(store_settings)
+    migrate(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_round_trip(store_settings):
+    engine = make_engine(store_settings)
+    migrate(engine)
+    sessions = make_sessionmaker(engine)
+    published = dt.datetime(2024, 3, 1, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    with session_scope(sessions) as s:
+        county = Enhet(id="en_county", navn="Vestland fylkeskommune", orgnummer="821311632")
+        unit = Enhet(id="en_unit", navn="Kulturavdelinga", parent=county)
+        skjerming = Skjerming(
+            tilgangsrestriksjon="UO",
+            skjermingshjemmel="Offl. § 13 jf. fvl. § 13",
+            skjerming_metadata=["tittel", "korrespondansepart"],
+        )
+        sak = Saksmappe(
+            id="sm_1",
+            source_key="src",
+            system_id="S1",
+            enhet=unit,
+            saksaar=2024,
+            sakssekvensnummer=123,
+            offentlig_tittel="Søknad om tilskudd",
+            publisert_dato=published,
+        )
+        jp = Journalpost(
+            id="jp_1",
+            source_key="src",
+            system_id="J1",
+            saksmappe=sak,
+            enhet=unit,
+            journalaar=2024,
+            journalsekvensnummer=900,
+            journalpostnummer=4,
+            journalposttype="I",
+            journaldato=dt.date(2024, 3, 1),
+            offentlig_tittel="Søknad om tilskudd til kulturhus",
+            offentlig_tittel_sensitiv="Søknad om tilskudd til kulturhus - Ola Nordmann",
+            skjerming=skjerming,
+        )
+        jp.korrespondanseparter.append(
+            Korrespondansepart(navn=None, navn_sensitiv="Ola Nordmann", skjermet=True)
+        )
+        doc = Dokumentbeskrivelse(
+            id="db_1",
+            dokumentnummer=1,
+            tittel="Søknad",
+            tilknyttet_registrering_som="hoveddokument",
+        )
+        doc.dokumentobjekter.append(
+            Dokumentobjekt(id="do_1", sha256="a" * 64, size=10, media_type="application/pdf")
+        )
+        jp.dokumentbeskrivelser.append(doc)
+        s.add_all([county, jp])
+    with session_scope(sessions) as s:
+        got = s.scalars(select(Journalpost).where(Journalpost.id == "jp_1")).one()
+        assert got.journalpostnummer_full == "2024/123-4"
+        assert got.saksmappe is not None and got.saksmappe.saksnummer == "2024/123"
+        assert got.enhet is not None and got.enhet.parent is not None
+        assert got.enhet.parent.navn == "Vestland fylkeskommune"
+        assert got.skjerming is not None
+        assert got.skjerming.skjerming_metadata == ["tittel", "korrespondansepart"]
+        assert got.korrespondanseparter[0].skjermet is True
+        obj = got.dokumentbeskrivelser[0].dokumentobjekter[0]
+        assert obj.extraction_status == "pending"
+        assert got.saksmappe.publisert_dato == published
+        assert got.saksmappe.publisert_dato.tzinfo is not None
+        assert got.updated_at.tzinfo is not None and got.last_indexed_at is None
+
+
+def test_blob_store_is_content_addressed(tmp_path):
+    blobs = BlobStore(tmp_path)
+    first = blobs.put_bytes(b"hello")
+    again = blobs.put_bytes(b"hello")
+    assert first.sha256 == again.sha256
+    assert first.sha256 == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    assert first.path.relative_to(tmp_path).parts[:2] == ("2c", "f2")
+    assert blobs.read_bytes(first.sha256) == b"hello"
+    assert b"".join(blobs.iter_range(first.sha256, 1, 3)) == b"ell"
+    assert not list((tmp_path / "tmp").iterdir())
+
+
+def test_blob_store_leaves_no_partial_file(tmp_path):
+    blobs = BlobStore(tmp_path)
+    with pytest.raises(BlobTooLarge):
+        blobs.put_chunks([b"x" * 10, b"y" * 10], max_size=15)
+
+    def failing():
+        yield b"partial"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        blobs.put_chunks(failing())
+    leftovers = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert leftovers == []
+
+
+def test_blob_store_rejects_bad_digest(tmp_path):
+    with pytest.raises(ValueError):
+        BlobStore(tmp_path).path_for("../../etc/passwd")
+
+
+def test_postgres_fixture_is_real(postgres_url):
+    engine = make_engine(Settings(database_url=postgres_url))
+    with engine.connect() as conn:
+        assert "PostgreSQL" in conn.exec_driver_sql("select version()").scalar_one()
