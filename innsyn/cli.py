@@ -108,3 +108,8 @@ def db_upgrade(ctx: Context) -> None:
 
     migrate(make_engine(ctx.settings))
     click.echo("database is at the newest migration")
+
+
+from innsyn.cli_index import index as _index_group  # noqa: E402
+
+main.add_command(_index_group)

@@ -69,7 +69,7 @@ def test_failed_download_is_explained(tmp_path):
         cache_dir=tmp_path / "cache",
         maven_repository="http://127.0.0.1:9/maven2",
     )
-    with pytest.raises(ServiceError, match="Downloading Tika from .* failed"):
+    with pytest.raises(ServiceError, match=r"Downloading Tika from .* failed"):
         artifacts.ensure_tika(s, print)
     assert not list((tmp_path / "cache").glob("*.jar"))
 

@@ -1,0 +1,107 @@
+"""``innsyn index …``: create, catch up, rebuild and compare the OpenSearch index."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+from sqlalchemy.orm import Session, sessionmaker
+
+from innsyn.config import Settings
+
+
+def _parts(settings: Settings) -> tuple[OpenSearch, sessionmaker[Session]]:
+    from innsyn.search_client import make_client
+    from innsyn.store.db import make_engine, make_sessionmaker, migrate
+
+    engine = make_engine(settings)
+    migrate(engine)
+    return make_client(settings), make_sessionmaker(engine)
+
+
+def _unreachable(settings: Settings) -> None:
+    click.secho(
+        f"Error: OpenSearch is not reachable at {', '.join(settings.opensearch_urls)} "
+        "(start it with 'innsyn services up' or set INNSYN_OPENSEARCH_URLS). "
+        "Nothing was lost: the store keeps every record and the index catches up later.",
+        fg="red",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@click.group()
+def index() -> None:
+    """The OpenSearch index (a derived copy of the store)."""
+
+
+@index.command("create")
+def create_cmd() -> None:
+    """Create the indices and aliases if they do not exist."""
+    from innsyn.indexing.indexer import ensure_indices
+
+    settings = Settings()
+    client, _ = _parts(settings)
+    try:
+        ensure_indices(settings, client)
+    except OpenSearchConnectionError:
+        _unreachable(settings)
+    click.echo("indices ready")
+
+
+@index.command("catch-up")
+def catch_up_cmd() -> None:
+    """Index every record changed since it was last indexed."""
+    from innsyn.indexing.indexer import catch_up
+
+    settings = Settings()
+    client, sessions = _parts(settings)
+    try:
+        report = catch_up(settings, client, sessions, click.echo)
+    except OpenSearchConnectionError:
+        _unreachable(settings)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+@index.command("rebuild")
+def rebuild_cmd() -> None:
+    """Build new indices from the store and swap the aliases atomically."""
+    from innsyn.indexing.indexer import rebuild
+
+    settings = Settings()
+    client, sessions = _parts(settings)
+    try:
+        report = rebuild(settings, client, sessions, click.echo)
+    except OpenSearchConnectionError:
+        _unreachable(settings)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+@index.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status_cmd(as_json: bool) -> None:
+    """Compare store and index counts."""
+    from innsyn.indexing.indexer import status
+
+    settings = Settings()
+    client, sessions = _parts(settings)
+    try:
+        result = status(settings, client, sessions)
+    except OpenSearchConnectionError:
+        _unreachable(settings)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    for kind, row in result.items():
+        state = "in sync" if row["in_sync"] else "NOT in sync"
+        click.echo(
+            f"{kind:<12} store {row['store']:>8}  index {row['index']:>8}  "
+            f"pending {row['pending']:>6}  {state}  ({', '.join(row['indices']) or 'no index'})"
+        )

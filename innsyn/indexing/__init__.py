@@ -1,0 +1,1 @@
+"""The OpenSearch index: mappings, documents built from the store, bulk writes, rebuilds."""

@@ -1,0 +1,297 @@
+"""Keeping the index in step with the store: create, catch up, rebuild, compare.
+
+- ``ensure_indices`` creates the first versioned index behind each alias.
+- ``catch_up`` indexes every record whose ``updated_at`` is newer than its
+  ``last_indexed_at`` (and removes tombstoned ones), in id-ordered batches.
+- ``rebuild`` fills a new versioned index from the store and swaps the alias in one
+  atomic ``_aliases`` call; readers never see a missing or half-filled index.
+- ``status`` compares store and index counts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from opensearchpy import OpenSearch
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from innsyn.config import Settings
+from innsyn.indexing import bulk
+from innsyn.indexing.documents import journalpost_document, saksmappe_document
+from innsyn.indexing.mappings import index_body
+from innsyn.indexing.names import KINDS, alias_name, new_index_name
+from innsyn.progress import Progress, ProgressCallback
+from innsyn.store.blobs import BlobStore
+from innsyn.store.models import (
+    Dokumentbeskrivelse,
+    Enhet,
+    Journalpost,
+    Saksmappe,
+    utcnow,
+)
+
+BATCH = 500
+Model = type[Journalpost] | type[Saksmappe]
+
+
+@dataclass
+class IndexReport:
+    indexed: int = 0
+    deleted: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, result: bulk.BulkResult, deletes: int) -> None:
+        self.indexed += len(result.ok_ids) - deletes
+        self.deleted += deletes
+        self.failed += result.failed
+        self.errors.extend(result.samples[: bulk.MAX_SAMPLES - len(self.errors)])
+
+    def summary(self) -> str:
+        rate = (self.indexed + self.deleted) / self.seconds if self.seconds > 0 else 0.0
+        text = (
+            f"indexed {self.indexed}, deleted {self.deleted}, failed {self.failed} "
+            f"in {self.seconds:.1f}s ({rate:.0f}/s)"
+        )
+        if self.errors:
+            text += "; first errors: " + "; ".join(self.errors[:3])
+        return text
+
+
+def _model(kind: str) -> Model:
+    return Journalpost if kind == "journalpost" else Saksmappe
+
+
+def _load_options(kind: str) -> list[Any]:
+    if kind == "journalpost":
+        return [
+            selectinload(Journalpost.saksmappe),
+            selectinload(Journalpost.enhet).selectinload(Enhet.parent),
+            selectinload(Journalpost.skjerming),
+            selectinload(Journalpost.korrespondanseparter),
+            selectinload(Journalpost.dokumentbeskrivelser).selectinload(
+                Dokumentbeskrivelse.dokumentobjekter
+            ),
+            selectinload(Journalpost.dokumentbeskrivelser).selectinload(
+                Dokumentbeskrivelse.skjerming
+            ),
+        ]
+    return [
+        selectinload(Saksmappe.enhet).selectinload(Enhet.parent),
+        selectinload(Saksmappe.journalposter),
+    ]
+
+
+def _builder(settings: Settings, kind: str) -> Callable[[Any], dict[str, Any]]:
+    if kind == "journalpost":
+        blobs = BlobStore(settings.resolved_blob_dir)
+        return lambda row: journalpost_document(settings, blobs, row)
+    return saksmappe_document
+
+
+def ensure_indices(settings: Settings, client: OpenSearch) -> None:
+    """Create the first versioned index behind each alias, unless the alias exists."""
+    for kind in KINDS:
+        alias = alias_name(settings, kind)
+        if client.indices.exists_alias(name=alias):
+            continue
+        body = index_body(settings, kind)
+        body["aliases"] = {alias: {}}
+        client.indices.create(index=new_index_name(settings, kind), body=body)
+
+
+def _batches(
+    sessions: sessionmaker[Session], kind: str, where: Sequence[ColumnElement[bool]]
+) -> Iterator[tuple[Session, list[Any]]]:
+    """Id-ordered batches of rows matching ``where``, each with its open session."""
+    model: Any = _model(kind)
+    last_id = ""
+    while True:
+        with sessions() as session:
+            rows = list(
+                session.scalars(
+                    select(model)
+                    .where(*where, model.id > last_id)
+                    .options(*_load_options(kind))
+                    .order_by(model.id)
+                    .limit(BATCH)
+                )
+            )
+            if not rows:
+                return
+            last_id = rows[-1].id
+            yield session, rows
+
+
+def _actions(
+    index: str, rows: list[Any], build: Callable[[Any], dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int]:
+    actions = []
+    deletes = 0
+    for row in rows:
+        if row.deleted_at is not None:
+            deletes += 1
+            actions.append({"_op_type": "delete", "_index": index, "_id": row.id})
+        else:
+            actions.append(
+                {"_op_type": "index", "_index": index, "_id": row.id, "_source": build(row)}
+            )
+    return actions, deletes
+
+
+def _pending_clause(kind: str) -> list[ColumnElement[bool]]:
+    model = _model(kind)
+    return [or_(model.last_indexed_at.is_(None), model.updated_at > model.last_indexed_at)]
+
+
+def _index_where(
+    settings: Settings,
+    client: OpenSearch,
+    sessions: sessionmaker[Session],
+    kind: str,
+    index: str,
+    where: Sequence[ColumnElement[bool]],
+    report: IndexReport,
+    progress: Progress,
+    skip_deleted: bool = False,
+) -> None:
+    model = _model(kind)
+    build = _builder(settings, kind)
+    clauses = list(where) + ([model.deleted_at.is_(None)] if skip_deleted else [])
+    for session, rows in _batches(sessions, kind, clauses):
+        started = utcnow()
+        actions, deletes = _actions(index, rows, build)
+        result = bulk.write(client, actions, settings.bulk_chunk_size)
+        report.add(result, deletes)
+        if result.ok_ids:
+            session.execute(
+                update(model)
+                .where(model.id.in_(result.ok_ids), model.updated_at <= started)
+                .values(last_indexed_at=started)
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+        progress.advance(len(rows))
+
+
+def catch_up(
+    settings: Settings,
+    client: OpenSearch,
+    sessions: sessionmaker[Session],
+    progress: ProgressCallback | None = None,
+) -> IndexReport:
+    """Index every record changed since it was last indexed; remove tombstoned ones."""
+    ensure_indices(settings, client)
+    report = IndexReport()
+    clock = Progress("index catch-up", None, progress)
+    for kind in KINDS:
+        clock.label = f"index catch-up ({kind})"
+        _index_where(
+            settings,
+            client,
+            sessions,
+            kind,
+            alias_name(settings, kind),
+            _pending_clause(kind),
+            report,
+            clock,
+        )
+    client.indices.refresh(index=",".join(alias_name(settings, k) for k in KINDS))
+    report.seconds = time.monotonic() - clock.started
+    clock.finish()
+    return report
+
+
+def _indices_behind(client: OpenSearch, alias: str) -> list[str]:
+    if not client.indices.exists_alias(name=alias):
+        return []
+    return sorted(client.indices.get_alias(name=alias).keys())
+
+
+def rebuild(
+    settings: Settings,
+    client: OpenSearch,
+    sessions: sessionmaker[Session],
+    progress: ProgressCallback | None = None,
+) -> IndexReport:
+    """Fill new versioned indices from the store and swap each alias atomically."""
+    report = IndexReport()
+    started = time.monotonic()
+    for kind in KINDS:
+        model = _model(kind)
+        alias = alias_name(settings, kind)
+        if client.indices.exists(index=alias) and not client.indices.exists_alias(name=alias):
+            raise RuntimeError(f"{alias} is a concrete index, not an alias; delete it first")
+        new = new_index_name(settings, kind)
+        body = index_body(settings, kind)
+        replicas = body["settings"]["index"]["number_of_replicas"]
+        body["settings"]["index"].update(number_of_replicas=0, refresh_interval="-1")
+        client.indices.create(index=new, body=body)
+        snapshot = utcnow()
+        with sessions() as session:
+            total = session.scalar(
+                select(func.count()).select_from(model).where(model.deleted_at.is_(None))
+            )
+        clock = Progress(f"rebuild {kind}", int(total or 0), progress)
+        _index_where(settings, client, sessions, kind, new, [], report, clock, skip_deleted=True)
+        client.indices.put_settings(
+            index=new,
+            body={"index": {"refresh_interval": "1s", "number_of_replicas": replicas}},
+        )
+        client.indices.refresh(index=new)
+        count = int(client.count(index=new)["count"])
+        if count != int(total or 0) and report.failed == 0:
+            raise RuntimeError(f"rebuild of {kind}: store has {total}, new index has {count}")
+        old = _indices_behind(client, alias)
+        actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": alias}} for i in old]
+        actions.append({"add": {"index": new, "alias": alias}})
+        client.indices.update_aliases(body={"actions": actions})
+        for index in old:
+            client.indices.delete(index=index, ignore_unavailable=True)
+        changed = [model.updated_at >= snapshot]
+        _index_where(
+            settings,
+            client,
+            sessions,
+            kind,
+            alias,
+            changed,
+            report,
+            Progress(f"rebuild {kind} (changes during rebuild)", None, progress),
+        )
+        clock.finish()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def status(
+    settings: Settings, client: OpenSearch, sessions: sessionmaker[Session]
+) -> dict[str, Any]:
+    """Per kind: store count, index count, pending records, and the index behind the alias."""
+    out: dict[str, Any] = {}
+    for kind in KINDS:
+        model = _model(kind)
+        alias = alias_name(settings, kind)
+        with sessions() as session:
+            stored = session.scalar(
+                select(func.count()).select_from(model).where(model.deleted_at.is_(None))
+            )
+            pending = session.scalar(
+                select(func.count()).select_from(model).where(*_pending_clause(kind))
+            )
+        indices = _indices_behind(client, alias)
+        indexed = int(client.count(index=alias)["count"]) if indices else 0
+        out[kind] = {
+            "alias": alias,
+            "indices": indices,
+            "store": int(stored or 0),
+            "index": indexed,
+            "pending": int(pending or 0),
+            "in_sync": indexed == int(stored or 0) and not pending,
+        }
+    return out

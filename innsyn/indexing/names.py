@@ -1,0 +1,23 @@
+"""Index and alias names. Reads always go through the alias; indices are versioned."""
+
+from __future__ import annotations
+
+import time
+
+from innsyn.config import Settings
+
+KINDS = ("journalpost", "saksmappe")
+MAPPING_VERSION = 1
+
+
+def alias_name(settings: Settings, kind: str) -> str:
+    """The alias every read goes through, e.g. ``innsyn-journalpost``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown index kind {kind!r}")
+    return f"{settings.index_prefix}-{kind}"
+
+
+def new_index_name(settings: Settings, kind: str) -> str:
+    """A fresh concrete index name, e.g. ``innsyn-journalpost-v1-20261122t101500123``."""
+    stamp = time.strftime("%Y%m%dt%H%M%S", time.gmtime()) + f"{time.time_ns() % 10**9:09d}"
+    return f"{alias_name(settings, kind)}-v{MAPPING_VERSION}-{stamp}"

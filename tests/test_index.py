@@ -1,0 +1,248 @@
+"""The index against a real OpenSearch: Norwegian stemming, case numbers, catch-up,
+rebuild with an atomic alias swap, per-item bulk errors, screening."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from innsyn.cli import main
+from innsyn.indexing import bulk
+from innsyn.indexing.documents import journalpost_document
+from innsyn.indexing.indexer import catch_up, ensure_indices, rebuild, status
+from innsyn.indexing.names import alias_name
+from innsyn.search_client import make_client
+from innsyn.store.blobs import BlobStore
+from innsyn.store.models import (
+    Dokumentbeskrivelse,
+    Dokumentobjekt,
+    Enhet,
+    Journalpost,
+    Korrespondansepart,
+    Skjerming,
+    utcnow,
+)
+from tests.factories import add_entry, store
+
+
+def _ids(client, settings, query):
+    resp = client.search(index=alias_name(settings, "journalpost"), body={"query": query})
+    return sorted(h["_id"] for h in resp["hits"]["hits"])
+
+
+def _match(field, text):
+    return {"match": {field: {"query": text, "operator": "and"}}}
+
+
+@pytest.fixture
+def indexed(settings):
+    sessions = store(settings)
+    client = make_client(settings)
+    with sessions.begin() as s:
+        kommune = Enhet(id="en_k", navn="Bergen kommune")
+        etat = Enhet(id="en_e", navn="Byggesaksetaten", parent=kommune)
+        add_entry(s, "Søknad om rammetillatelse", seq=123, nr=4, enhet=etat)
+        add_entry(s, "Søknadene om tilskudd til idrettslag", enhet=kommune)
+        add_entry(s, "Klage på vedtak om parkering", saksaar=2023, seq=7)
+    catch_up(settings, client, sessions)
+    return settings, client, sessions
+
+
+def test_inflected_forms_match(indexed):
+    settings, client, _ = indexed
+    found = _ids(client, settings, _match("offentlig_tittel", "søknadene"))
+    assert len(found) == 2
+    assert _ids(client, settings, _match("offentlig_tittel", "søknad")) == found
+    exact = _ids(client, settings, _match("offentlig_tittel.exact", "søknadene"))
+    assert len(exact) == 1
+
+
+@pytest.mark.parametrize("spelling", ["2024/123", "24/123", "123/2024", "2024/00123", "24/0123"])
+def test_case_number_spellings(indexed, spelling):
+    settings, client, sessions = indexed
+    hits = _ids(client, settings, {"match": {"saksnummer_search": spelling}})
+    with sessions() as s:
+        expected = s.scalars(
+            select(Journalpost.id).where(Journalpost.offentlig_tittel.like("Søknad om ramme%"))
+        ).all()
+    assert hits == sorted(expected)
+
+
+def test_entry_number_finds_the_entry(indexed):
+    settings, client, _ = indexed
+    assert len(_ids(client, settings, {"match": {"saksnummer_search": "2024/123-4"}})) == 1
+    assert _ids(client, settings, {"match": {"saksnummer_search": "2024/123-5"}}) == []
+
+
+def test_agency_path_includes_parents(indexed):
+    settings, client, _ = indexed
+    assert len(_ids(client, settings, {"term": {"enhet_path": "en_k"}})) == 2
+    assert len(_ids(client, settings, {"term": {"enhet_path": "en_e"}})) == 1
+
+
+def test_catch_up_after_changes(indexed):
+    settings, client, sessions = indexed
+    assert catch_up(settings, client, sessions).indexed == 0
+    with sessions.begin() as s:
+        jp = s.scalars(select(Journalpost).where(Journalpost.offentlig_tittel.like("Klage%"))).one()
+        jp.offentlig_tittel = "Innsigelse mot reguleringsplan"
+        jp.updated_at = utcnow()
+        gone = s.scalars(
+            select(Journalpost).where(Journalpost.offentlig_tittel.like("Søknadene%"))
+        ).one()
+        gone.deleted_at = gone.updated_at = utcnow()
+    report = catch_up(settings, client, sessions)
+    assert (report.indexed, report.deleted, report.failed) >= (1, 1, 0)
+    assert len(_ids(client, settings, _match("offentlig_tittel", "innsigelse"))) == 1
+    assert _ids(client, settings, _match("offentlig_tittel", "klage")) == []
+    assert _ids(client, settings, _match("offentlig_tittel", "idrettslag")) == []
+    st = status(settings, client, sessions)
+    assert st["journalpost"]["in_sync"] and st["journalpost"]["index"] == 2
+
+
+def test_rebuild_swaps_alias_while_searching(indexed):
+    settings, client, sessions = indexed
+    with sessions.begin() as s:
+        for i in range(1500):
+            add_entry(s, f"Byggesøknad nummer {i}")
+    catch_up(settings, client, sessions)
+    alias = alias_name(settings, "journalpost")
+    before = sorted(client.indices.get_alias(name=alias))
+    problems: list[str] = []
+    counts: list[int] = []
+    stop = threading.Event()
+
+    def search_loop() -> None:
+        reader = make_client(settings)
+        while not stop.is_set():
+            try:
+                counts.append(int(reader.count(index=alias)["count"]))
+            except Exception as exc:
+                problems.append(repr(exc))
+
+    thread = threading.Thread(target=search_loop)
+    thread.start()
+    try:
+        report = rebuild(settings, client, sessions)
+    finally:
+        stop.set()
+        thread.join()
+    after = sorted(client.indices.get_alias(name=alias))
+    assert problems == []
+    assert counts and min(counts) == 1503
+    assert after != before and len(after) == 1
+    assert not client.indices.exists(index=before[0])
+    assert report.failed == 0
+    assert status(settings, client, sessions)["journalpost"]["index"] == 1503
+
+
+def test_bulk_counts_per_item_errors(settings):
+    client = make_client(settings)
+    ensure_indices(settings, client)
+    index = alias_name(settings, "journalpost")
+    actions = [
+        {"_op_type": "index", "_index": index, "_id": "good", "_source": {"id": "good"}},
+        {
+            "_op_type": "index",
+            "_index": index,
+            "_id": "bad",
+            "_source": {"id": "bad", "journaldato": "not a date"},
+        },
+        {"_op_type": "delete", "_index": index, "_id": "never-existed"},
+    ]
+    result = bulk.write(client, actions, chunk_size=10)
+    assert result.failed == 1
+    assert sorted(result.ok_ids) == ["good", "never-existed"]
+    assert result.samples[0].startswith("bad:")
+
+
+def test_screened_parts_never_reach_the_document(offline_settings):
+    sk = Skjerming(tilgangsrestriksjon="UO", skjermingshjemmel="Offl. § 13")
+    jp = Journalpost(
+        id="jp_x",
+        source_key="t",
+        system_id="x",
+        offentlig_tittel=None,
+        offentlig_tittel_sensitiv=None,
+        skjerming=sk,
+    )
+    jp.korrespondanseparter = [
+        Korrespondansepart(navn=None, navn_sensitiv="Kari Hemmelig", skjermet=True),
+        Korrespondansepart(navn="Statens vegvesen", korrespondanseparttype="avsender"),
+    ]
+    blobs = BlobStore(offline_settings.resolved_blob_dir)
+    secret = blobs.put_text("Hemmelig helseopplysning om Kari")
+    public = blobs.put_text("Offentlig vedtak om veibygging")
+    hidden_doc = Dokumentbeskrivelse(id="d1", tittel="Legeerklæring Kari", skjerming=sk)
+    hidden_doc.dokumentobjekter = [
+        Dokumentobjekt(id="o1", extraction_status="done", text_sha256=secret.sha256)
+    ]
+    open_doc = Dokumentbeskrivelse(id="d2", tittel="Vedtak 12017012345 x")
+    open_doc.dokumentobjekter = [
+        Dokumentobjekt(id="o2", extraction_status="done", text_sha256=public.sha256)
+    ]
+    jp.dokumentbeskrivelser = [hidden_doc, open_doc]
+    doc = journalpost_document(offline_settings, blobs, jp)
+    flat = repr(doc)
+    for secret_text in ("Kari", "Hemmelig", "Legeerklæring"):
+        assert secret_text not in flat
+    assert doc["tittel_screened"] is True and doc["offentlig_tittel"] is None
+    assert doc["korrespondansepart"] == [
+        {"navn": "Statens vegvesen", "korrespondanseparttype": "avsender"}
+    ]
+    assert "veibygging" in doc["dokument_tekst"]
+    assert doc["dokument_count"] == 1
+
+
+def test_fodselsnummer_redacted_from_titles(offline_settings):
+    from stdnum.no import fodselsnummer
+
+    fnr = next(
+        n
+        for i in range(100, 999)
+        if fodselsnummer.is_valid(
+            n := f"010190{i}"
+            + (c := fodselsnummer.calc_check_digit1(f"010190{i}"))
+            + fodselsnummer.calc_check_digit2(f"010190{i}" + c)
+        )
+    )
+    assert fodselsnummer.is_valid(fnr)
+    jp = Journalpost(
+        id="jp_f",
+        source_key="t",
+        system_id="f",
+        offentlig_tittel=f"Søknad fra {fnr[:6]} {fnr[6:]} om bostøtte",
+        offentlig_tittel_sensitiv=f"Søknad fra Ola {fnr}",
+        updated_at=dt.datetime.now(dt.UTC),
+    )
+    doc = journalpost_document(offline_settings, BlobStore(offline_settings.resolved_blob_dir), jp)
+    assert fnr[6:] not in repr(doc)
+    assert "bostøtte" in doc["offentlig_tittel"]
+    assert "fødselsnummer fjernet" in doc["offentlig_tittel_sensitiv"]
+
+
+def test_index_cli_status_and_rebuild(indexed, monkeypatch):
+    settings, _, _ = indexed
+    monkeypatch.setenv("INNSYN_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("INNSYN_INDEX_PREFIX", settings.index_prefix)
+    monkeypatch.setenv("INNSYN_OPENSEARCH_URLS", settings.opensearch_urls[0])
+    runner = CliRunner()
+    result = runner.invoke(main, ["index", "status"])
+    assert result.exit_code == 0, result.output
+    assert "in sync" in result.output
+    result = runner.invoke(main, ["index", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "indexed 6, deleted 0, failed 0" in result.output
+
+
+def test_index_cli_explains_unreachable_opensearch(offline_settings, monkeypatch):
+    monkeypatch.setenv("INNSYN_DATA_DIR", str(offline_settings.data_dir))
+    monkeypatch.setenv("INNSYN_OPENSEARCH_URLS", "http://127.0.0.1:9")
+    monkeypatch.setenv("INNSYN_OPENSEARCH_TIMEOUT", "2")
+    result = CliRunner().invoke(main, ["index", "catch-up"])
+    assert result.exit_code == 1
+    assert "not reachable" in result.output
