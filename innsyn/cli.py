@@ -113,3 +113,25 @@ def db_upgrade(ctx: Context) -> None:
 from innsyn.cli_index import index as _index_group  # noqa: E402
 
 main.add_command(_index_group)
+
+
+@main.group()
+def demo() -> None:
+    """Demo data from ../shared/testdata."""
+
+
+@demo.command("load")
+@pass_ctx
+def demo_load(ctx: Context) -> None:
+    """Import agencies and harvest the sample journals (needs the services running)."""
+    from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+
+    from innsyn.demo import load_demo
+
+    try:
+        count = load_demo(ctx.settings, click.echo)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    except OpenSearchConnectionError:
+        fail("OpenSearch is not reachable: run 'innsyn services up' first")
+    click.echo(f"demo data loaded from {count} source(s)")
