@@ -1,1 +1,4 @@
-"""Harvester plugins: one module per source type, registered in the innsyn.harvesters entry-point group."""
+"""Harvester plugins: one module per source type.
+
+Each registers in the ``innsyn.harvesters`` entry-point group.
+"""

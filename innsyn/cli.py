@@ -135,3 +135,10 @@ def demo_load(ctx: Context) -> None:
     except OpenSearchConnectionError:
         fail("OpenSearch is not reachable: run 'innsyn services up' first")
     click.echo(f"demo data loaded from {count} source(s)")
+
+
+from innsyn.cli_harvest import harvest as _harvest_group  # noqa: E402
+from innsyn.cli_harvest import harvesters as _harvesters_group  # noqa: E402
+
+main.add_command(_harvest_group)
+main.add_command(_harvesters_group)

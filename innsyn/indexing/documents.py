@@ -41,7 +41,10 @@ def _owner_fields(enhet: Enhet | None) -> dict[str, Any]:
 
 
 def public_documents(jp: Journalpost) -> list[Dokumentbeskrivelse]:
-    """The documents of an entry that may be shown: none that carry a screening."""
+    """The documents of an entry that may be shown: none that carry a screening, and none
+    at all when the entry's own screening covers its documents (``skjermingDokument``)."""
+    if jp.skjerming is not None and jp.skjerming.skjerming_dokument:
+        return []
     return [d for d in jp.dokumentbeskrivelser if not is_screened(d.skjerming)]
 
 

@@ -295,3 +295,18 @@ def status(
             "in_sync": indexed == int(stored or 0) and not pending,
         }
     return out
+
+
+def pending_count(sessions: sessionmaker[Session]) -> int:
+    """Records of every kind waiting to be (re)indexed."""
+    total = 0
+    with sessions() as session:
+        for kind in KINDS:
+            model = _model(kind)
+            total += int(
+                session.scalar(
+                    select(func.count()).select_from(model).where(*_pending_clause(kind))
+                )
+                or 0
+            )
+    return total

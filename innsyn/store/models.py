@@ -293,3 +293,20 @@ class Extraction(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HarvestRun(Base):
+    """One harvest of one source: when, how it went, counts, a sample of errors."""
+
+    __tablename__ = "harvest_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(200), index=True)
+    harvester: Mapped[str] = mapped_column(String(100))
+    location: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    errors: Mapped[list[str] | None] = mapped_column(JSON)
+    checkpoint: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,253 @@
+"""The harvest pipeline: records from a harvester into the store, files into the blob
+store, then extraction and indexing.
+
+A run is idempotent: ids are stable per source and system ID, unchanged records are not
+written, so a killed run simply runs again with no duplicates. Commits happen in
+batches. When OpenSearch is down the harvest still completes into the store and the
+report says how many records wait for indexing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from innsyn.config import Settings
+from innsyn.harvest import upsert
+from innsyn.harvest.files import fetch_file
+from innsyn.progress import Progress, ProgressCallback
+from innsyn.records import (
+    DeleteRecord,
+    EnhetRecord,
+    HarvestWarning,
+    JournalpostRecord,
+    SaksmappeRecord,
+)
+from innsyn.store.blobs import BlobStore
+from innsyn.store.models import Enhet, HarvestRun, Journalpost, Saksmappe, utcnow
+
+COMMIT_EVERY = 200
+MAX_MESSAGES = 20
+
+
+@dataclass
+class HarvestReport:
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extraction: dict[str, Any] = field(default_factory=dict)
+    index: str = ""
+    status: str = "ok"
+    seconds: float = 0.0
+
+    def note(self, bucket: list[str], message: str) -> None:
+        if len(bucket) < MAX_MESSAGES:
+            bucket.append(message)
+
+    def summary(self) -> str:
+        c = self.counts
+        parts = [f"{k} {c[k]}" for k in ("new", "updated", "unchanged", "deleted", "failed")]
+        text = f"{self.status}: entries " + ", ".join(parts)
+        text += f"; cases new {c['saksmappe_new']}, updated {c['saksmappe_updated']}"
+        if c["files_fetched"] or c["files_failed"]:
+            text += f"; files fetched {c['files_fetched']}, failed {c['files_failed']}"
+        if self.extraction:
+            text += "; extraction " + ", ".join(f"{k} {v}" for k, v in self.extraction.items())
+        if c["warnings"]:
+            text += f"; warnings {c['warnings']}"
+        if self.index:
+            text += f"; index: {self.index}"
+        return text + f" ({self.seconds:.1f}s)"
+
+
+def harvest(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    harvester: Any,
+    source_key: str,
+    progress: ProgressCallback | None = None,
+    *,
+    extract: bool = True,
+    index: bool = True,
+) -> HarvestReport:
+    """Harvest ``harvester`` into the store as source ``source_key``; extract and index."""
+    report = HarvestReport()
+    started = time.monotonic()
+    blobs = BlobStore(settings.resolved_blob_dir)
+    with sessions.begin() as s:
+        run = HarvestRun(
+            source_key=source_key,
+            harvester=getattr(harvester, "name", "?"),
+            location=str(getattr(harvester, "location", "")),
+        )
+        s.add(run)
+    try:
+        seen = _ingest(settings, sessions, blobs, harvester, source_key, report, progress)
+        if harvester.complete:
+            _delete_missing(sessions, source_key, seen, report)
+    except Exception as exc:
+        report.status = "failed"
+        report.note(report.errors, f"{type(exc).__name__}: {exc}")
+        _finish(sessions, run.id, report, started)
+        raise
+    if extract:
+        _extract(settings, sessions, blobs, report, progress)
+    if index:
+        _index(settings, sessions, report, progress)
+    _finish(sessions, run.id, report, started)
+    return report
+
+
+def _ingest(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    blobs: BlobStore,
+    harvester: Any,
+    source_key: str,
+    report: HarvestReport,
+    progress: ProgressCallback | None,
+) -> dict[str, set[str]]:
+    seen: dict[str, set[str]] = {"journalpost": set(), "saksmappe": set()}
+    clock = Progress(f"harvest {source_key}", None, progress)
+    default_enhet: str | None = None
+    session = sessions()
+    pending = 0
+    try:
+        for rec in harvester.records():
+            if isinstance(rec, HarvestWarning):
+                report.counts["warnings"] += 1
+                report.note(report.warnings, rec.message)
+                continue
+            if isinstance(rec, EnhetRecord):
+                eid = upsert.upsert_enhet(session, source_key, rec)
+                session.flush()
+                default_enhet = default_enhet or eid
+                enhet = session.get(Enhet, eid)
+                if enhet is not None:
+                    enhet.last_harvested_at = utcnow()
+            elif isinstance(rec, SaksmappeRecord):
+                sak, state = upsert.upsert_saksmappe(session, source_key, rec, default_enhet)
+                seen["saksmappe"].add(sak.id)
+                report.counts[f"saksmappe_{state}"] += 1
+                session.flush()
+            elif isinstance(rec, JournalpostRecord):
+                jp, state, files = upsert.upsert_journalpost(
+                    session, source_key, rec, default_enhet
+                )
+                seen["journalpost"].add(jp.id)
+                for obj, frec in files:
+                    error = fetch_file(blobs, obj, frec, settings.max_file_size)
+                    report.counts["files_failed" if error else "files_fetched"] += 1
+                    if error:
+                        report.note(report.errors, f"{rec.system_id}: {error}")
+                        if state == upsert.UNCHANGED:
+                            state = upsert.UPDATED
+                    elif state == upsert.UNCHANGED and obj.extraction_status == "pending":
+                        state = upsert.UPDATED
+                if state != upsert.UNCHANGED:
+                    jp.updated_at = utcnow()
+                report.counts[state] += 1
+                clock.advance()
+            elif isinstance(rec, DeleteRecord):
+                model = Journalpost if rec.kind == "journalpost" else Saksmappe
+                prefix = "jp" if rec.kind == "journalpost" else "sm"
+                from innsyn.store.ids import stable_id
+
+                report.counts["deleted"] += upsert.mark_deleted(
+                    session, model, [stable_id(prefix, source_key, rec.system_id)]
+                )
+            pending += 1
+            if pending >= COMMIT_EVERY:
+                session.commit()
+                pending = 0
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    clock.finish()
+    return seen
+
+
+def _delete_missing(
+    sessions: sessionmaker[Session],
+    source_key: str,
+    seen: dict[str, set[str]],
+    report: HarvestReport,
+) -> None:
+    with sessions.begin() as s:
+        for model, kind in ((Journalpost, "journalpost"), (Saksmappe, "saksmappe")):
+            ids = [
+                i
+                for i in s.scalars(
+                    select(model.id).where(
+                        model.source_key == source_key, model.deleted_at.is_(None)
+                    )
+                )
+                if i not in seen[kind]
+            ]
+            if ids:
+                n = upsert.mark_deleted(s, model, ids)
+                if kind == "journalpost":
+                    report.counts["deleted"] += n
+
+
+def _extract(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    blobs: BlobStore,
+    report: HarvestReport,
+    progress: ProgressCallback | None,
+) -> None:
+    from innsyn.extraction.worker import extract_pending
+
+    result = extract_pending(settings, sessions, blobs, progress)
+    report.extraction = result.as_dict()
+    if result.tika_unavailable:
+        report.note(report.errors, "Tika unavailable: documents stay pending for a later run")
+
+
+def _index(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    report: HarvestReport,
+    progress: ProgressCallback | None,
+) -> None:
+    from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+    from opensearchpy.exceptions import TransportError
+
+    from innsyn.indexing.indexer import catch_up, pending_count
+    from innsyn.search_client import make_client
+
+    try:
+        result = catch_up(settings, make_client(settings), sessions, progress)
+        report.index = result.summary()
+        if result.failed:
+            report.counts["index_failed"] += result.failed
+    except (OpenSearchConnectionError, TransportError) as exc:
+        lag = pending_count(sessions)
+        report.index = (
+            f"index pending: {lag} records (OpenSearch unavailable: {type(exc).__name__})"
+        )
+        report.note(report.errors, report.index)
+
+
+def _finish(
+    sessions: sessionmaker[Session], run_id: int, report: HarvestReport, started: float
+) -> None:
+    report.seconds = time.monotonic() - started
+    if report.status == "ok" and (report.counts["failed"] or report.errors):
+        report.status = "ok_with_errors"
+    with sessions.begin() as s:
+        run = s.get(HarvestRun, run_id)
+        if run is not None:
+            run.status = report.status
+            run.finished_at = utcnow()
+            run.counts = dict(report.counts)
+            run.errors = report.errors + report.warnings

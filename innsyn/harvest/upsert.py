@@ -1,0 +1,271 @@
+"""Writing normalised records into the store: stable ids, field-by-field comparison,
+so an unchanged record is never written and a changed one is updated in place."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from innsyn.records import (
+    DokumentRecord,
+    EnhetRecord,
+    JournalpostRecord,
+    KorrespondansepartRecord,
+    SaksmappeRecord,
+    SkjermingRecord,
+)
+from innsyn.store.ids import stable_id
+from innsyn.store.models import (
+    Dokumentbeskrivelse,
+    Dokumentobjekt,
+    Enhet,
+    Journalpost,
+    Korrespondansepart,
+    Saksmappe,
+    Skjerming,
+    utcnow,
+)
+
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set attributes that differ; return True when anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def enhet_id(source_key: str, system_id: str | None, orgnummer: str | None) -> str | None:
+    if orgnummer:
+        return stable_id("en", "orgnr", orgnummer)
+    if system_id:
+        return stable_id("en", source_key, system_id)
+    return None
+
+
+def upsert_enhet(session: Session, source_key: str, rec: EnhetRecord) -> str:
+    eid = enhet_id(source_key, rec.system_id, rec.orgnummer)
+    assert eid is not None
+    parent = enhet_id(source_key, rec.parent_system_id, rec.parent_orgnummer)
+    values = {f.name: getattr(rec, f.name) for f in dataclasses.fields(rec)}
+    for key in ("system_id", "parent_system_id", "parent_orgnummer"):
+        values.pop(key)
+    values["parent_id"] = parent if parent and session.get(Enhet, parent) else None
+    row = session.get(Enhet, eid)
+    if row is None:
+        session.add(Enhet(id=eid, **values))
+    elif _assign(row, values):
+        row.updated_at = utcnow()
+    return eid
+
+
+def _skjerming(
+    session: Session, current: Skjerming | None, rec: SkjermingRecord | None
+) -> tuple[Skjerming | None, bool]:
+    if rec is None:
+        return None, current is not None
+    values = {
+        "tilgangsrestriksjon": rec.tilgangsrestriksjon,
+        "skjermingshjemmel": rec.skjermingshjemmel,
+        "skjermingsvarighet": rec.skjermingsvarighet,
+        "skjerming_opphoerer_dato": rec.skjerming_opphoerer_dato,
+        "skjerming_metadata": list(rec.skjerming_metadata) or None,
+        "skjerming_dokument": rec.skjerming_dokument,
+    }
+    if current is None:
+        row = Skjerming(**values)
+        session.add(row)
+        return row, True
+    return current, _assign(current, values)
+
+
+def _owner(
+    session: Session, source_key: str, sys_id: str | None, orgnr: str | None, default: str | None
+) -> str | None:
+    eid = enhet_id(source_key, sys_id, orgnr)
+    if eid and session.get(Enhet, eid) is not None:
+        return eid
+    return default
+
+
+def upsert_saksmappe(
+    session: Session, source_key: str, rec: SaksmappeRecord, default_enhet: str | None
+) -> tuple[Saksmappe, str]:
+    sid = stable_id("sm", source_key, rec.system_id)
+    values = {
+        "offentlig_tittel": rec.offentlig_tittel,
+        "offentlig_tittel_sensitiv": rec.offentlig_tittel_sensitiv,
+        "saksaar": rec.saksaar,
+        "sakssekvensnummer": rec.sakssekvensnummer,
+        "saksdato": rec.saksdato,
+        "administrativ_enhet": rec.administrativ_enhet,
+        "saksstatus": rec.saksstatus,
+        "arkivdel": rec.arkivdel,
+        "klassifikasjon": list(rec.klassifikasjon) or None,
+        "publisert_dato": rec.publisert_dato,
+        "accessible_after": rec.accessible_after,
+        "enhet_id": _owner(
+            session, source_key, rec.enhet_system_id, rec.enhet_orgnummer, default_enhet
+        ),
+        "deleted_at": None,
+    }
+    row = session.get(Saksmappe, sid)
+    if row is None:
+        row = Saksmappe(id=sid, source_key=source_key, system_id=rec.system_id, **values)
+        row.skjerming, _ = _skjerming(session, None, rec.skjerming)
+        session.add(row)
+        return row, NEW
+    changed = _assign(row, values)
+    sk, sk_changed = _skjerming(session, row.skjerming, rec.skjerming)
+    if sk_changed:
+        row.skjerming = sk
+    if changed or sk_changed:
+        row.updated_at = utcnow()
+        return row, UPDATED
+    return row, UNCHANGED
+
+
+def _parts(jp: Journalpost, recs: list[KorrespondansepartRecord]) -> bool:
+    wanted = [dataclasses.astuple(r) for r in recs]
+    have = [
+        (k.navn, k.navn_sensitiv, k.korrespondanseparttype, k.administrativ_enhet, k.skjermet)
+        for k in jp.korrespondanseparter
+    ]
+    if wanted == have:
+        return False
+    jp.korrespondanseparter = [
+        Korrespondansepart(
+            navn=r.navn,
+            navn_sensitiv=r.navn_sensitiv,
+            korrespondanseparttype=r.korrespondanseparttype,
+            administrativ_enhet=r.administrativ_enhet,
+            skjermet=r.skjermet,
+        )
+        for r in recs
+    ]
+    return True
+
+
+def _documents(
+    session: Session, jp: Journalpost, recs: list[DokumentRecord]
+) -> tuple[bool, list[tuple[Dokumentobjekt, Any]]]:
+    """Update the entry's documents in place; return (changed, files to fetch)."""
+    changed = False
+    files: list[tuple[Dokumentobjekt, Any]] = []
+    keep: set[str] = set()
+    existing = {d.id: d for d in jp.dokumentbeskrivelser}
+    for pos, rec in enumerate(recs):
+        did = stable_id("db", jp.id, rec.system_id or f"#{pos}")
+        keep.add(did)
+        doc = existing.get(did)
+        values = {
+            "system_id": rec.system_id,
+            "dokumentnummer": rec.dokumentnummer,
+            "dokumenttype": rec.dokumenttype,
+            "tilknyttet_registrering_som": rec.tilknyttet_registrering_som,
+            "tittel": rec.tittel,
+            "tittel_sensitiv": rec.tittel_sensitiv,
+        }
+        if doc is None:
+            doc = Dokumentbeskrivelse(id=did, **values)
+            jp.dokumentbeskrivelser.append(doc)
+            changed = True
+        elif _assign(doc, values):
+            doc.updated_at = utcnow()
+            changed = True
+        sk, sk_changed = _skjerming(session, doc.skjerming, rec.skjerming)
+        if sk_changed:
+            doc.skjerming = sk
+            changed = True
+        objs = {o.id: o for o in doc.dokumentobjekter if o.parent_id is None}
+        for fpos, f in enumerate(rec.files):
+            oid = stable_id("do", did, f.system_id or f.filnavn or f"#{fpos}")
+            obj = objs.get(oid)
+            ovalues = {
+                "versjonsnummer": f.versjonsnummer,
+                "variantformat": f.variantformat,
+                "format": f.format,
+                "filnavn": f.filnavn,
+                "source_uri": f.source_uri,
+                "declared_checksum": f.declared_checksum.lower() if f.declared_checksum else None,
+                "declared_checksum_algorithm": f.declared_checksum_algorithm,
+            }
+            if obj is None:
+                obj = Dokumentobjekt(id=oid, media_type=f.media_type, **ovalues)
+                doc.dokumentobjekter.append(obj)
+                changed = True
+                files.append((obj, f))
+            else:
+                source_changed = _assign(obj, ovalues)
+                if source_changed or (obj.sha256 is None and obj.extraction_status == "pending"):
+                    files.append((obj, f))
+                    changed = changed or source_changed
+    for did, doc in existing.items():
+        if did not in keep:
+            jp.dokumentbeskrivelser.remove(doc)
+            changed = True
+    return changed, files
+
+
+def upsert_journalpost(
+    session: Session, source_key: str, rec: JournalpostRecord, default_enhet: str | None
+) -> tuple[Journalpost, str, list[Any]]:
+    jid = stable_id("jp", source_key, rec.system_id)
+    sak_id = (
+        stable_id("sm", source_key, rec.saksmappe_system_id) if rec.saksmappe_system_id else None
+    )
+    values = {
+        "saksmappe_id": sak_id if sak_id and session.get(Saksmappe, sak_id) else None,
+        "offentlig_tittel": rec.offentlig_tittel,
+        "offentlig_tittel_sensitiv": rec.offentlig_tittel_sensitiv,
+        "journalaar": rec.journalaar,
+        "journalsekvensnummer": rec.journalsekvensnummer,
+        "journalpostnummer": rec.journalpostnummer,
+        "journalposttype": rec.journalposttype,
+        "journalstatus": rec.journalstatus,
+        "journaldato": rec.journaldato,
+        "dokumentets_dato": rec.dokumentets_dato,
+        "administrativ_enhet": rec.administrativ_enhet,
+        "publisert_dato": rec.publisert_dato,
+        "accessible_after": rec.accessible_after,
+        "enhet_id": _owner(
+            session, source_key, rec.enhet_system_id, rec.enhet_orgnummer, default_enhet
+        ),
+        "deleted_at": None,
+    }
+    row = session.get(Journalpost, jid)
+    state = UNCHANGED
+    if row is None:
+        row = Journalpost(id=jid, source_key=source_key, system_id=rec.system_id, **values)
+        session.add(row)
+        state = NEW
+    elif _assign(row, values):
+        state = UPDATED
+    sk, sk_changed = _skjerming(session, row.skjerming, rec.skjerming)
+    if sk_changed:
+        row.skjerming = sk
+    parts_changed = _parts(row, rec.korrespondanseparter)
+    docs_changed, files = _documents(session, row, rec.dokumenter)
+    if state == UNCHANGED and (sk_changed or parts_changed or docs_changed):
+        state = UPDATED
+    if state != UNCHANGED:
+        row.updated_at = utcnow()
+    return row, state, files
+
+
+def mark_deleted(session: Session, model: Any, ids: list[str]) -> int:
+    """Tombstone ``ids``: kept in the store, removed from the index by the next catch-up."""
+    now = utcnow()
+    count = 0
+    for row in session.scalars(select(model).where(model.id.in_(ids), model.deleted_at.is_(None))):
+        row.deleted_at = now
+        row.updated_at = now
+        count += 1
+    return count
