@@ -51,7 +51,8 @@ class EnhetRecord:
 @dataclass
 class FileRecord:
     """A file of a document. ``open`` returns its bytes as a stream (local, in an archive,
-    or over HTTP); the pipeline stores it in the blob store and verifies the checksum."""
+    or over HTTP); the pipeline stores it in the blob store and verifies the checksum.
+    ``open`` is valid while the harvester's ``records()`` iteration is running."""
 
     system_id: str | None
     filnavn: str | None

@@ -1,0 +1,68 @@
+"""Language detection, measured on real sentences with known language (UD treebanks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from innsyn.language import detect_language
+
+
+def _sentences(path: Path, limit: int) -> list[str]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# text = "):
+            out.append(line[len("# text = ") :])
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _paragraphs(sentences: list[str], size: int = 4) -> list[str]:
+    return [" ".join(sentences[i : i + size]) for i in range(0, len(sentences) - size + 1, size)]
+
+
+def _accuracy(texts: list[str], expected: str) -> float:
+    return sum(detect_language(t) == expected for t in texts) / len(texts)
+
+
+@pytest.mark.parametrize(
+    ("file", "code", "floor"),
+    [
+        ("no_bokmaal-ud-dev.conllu", "nb", 0.90),
+        ("no_nynorsk-ud-dev.conllu", "nn", 0.85),
+        ("sme_giella-ud-train.conllu", "se", 0.85),
+    ],
+)
+def test_norwegian_variants_and_sami(testdata, file, code, floor):
+    paragraphs = _paragraphs(_sentences(testdata / "ud" / file, 800))
+    accuracy = _accuracy(paragraphs, code)
+    print(f"{file}: {accuracy:.0%} of {len(paragraphs)} paragraphs detected as {code}")
+    assert accuracy >= floor
+
+
+@pytest.mark.parametrize("lang", ["da", "sv"])
+def test_danish_and_swedish_are_not_norwegian(testdata, lang):
+    lines = [
+        line.strip()
+        for line in (testdata / "tika" / "language-tests" / f"{lang}.test")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if len(line.strip()) > 60
+    ][:100]
+    norwegian = sum(detect_language(t) in ("nb", "nn") for t in lines) / len(lines)
+    print(f"{lang}: {norwegian:.0%} of {len(lines)} lines mistaken for Norwegian")
+    assert norwegian < 0.5
+
+
+def test_too_short_is_undetermined():
+    assert detect_language("Søknad") == "und"
+    assert detect_language("") == "und"
+    assert detect_language(None) == "und"
+    assert detect_language("12345 67890 12345 67890 12345") == "und"
+
+
+def test_deterministic():
+    text = "Søknad om dispensasjon fra reguleringsplan for oppføring av garasje"
+    assert {detect_language(text) for _ in range(5)} == {"nb"}
