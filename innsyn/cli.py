@@ -142,3 +142,7 @@ from innsyn.cli_harvest import harvesters as _harvesters_group  # noqa: E402
 
 main.add_command(_harvest_group)
 main.add_command(_harvesters_group)
+
+from innsyn.cli_agencies import agencies as _agencies_group  # noqa: E402
+
+main.add_command(_agencies_group)

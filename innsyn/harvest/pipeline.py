@@ -124,7 +124,7 @@ def _ingest(
                 report.note(report.warnings, rec.message)
                 continue
             if isinstance(rec, EnhetRecord):
-                eid = upsert.upsert_enhet(session, source_key, rec)
+                eid, _state = upsert.upsert_enhet(session, source_key, rec)
                 session.flush()
                 default_enhet = default_enhet or eid
                 enhet = session.get(Enhet, eid)

@@ -50,10 +50,17 @@ def enhet_id(source_key: str, system_id: str | None, orgnummer: str | None) -> s
     return None
 
 
-def upsert_enhet(session: Session, source_key: str, rec: EnhetRecord) -> str:
+def upsert_enhet(
+    session: Session, source_key: str, rec: EnhetRecord, known: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """Insert or update one agency; ``known`` maps system ids seen so far to ids (parents)."""
+    known = {} if known is None else known
     eid = enhet_id(source_key, rec.system_id, rec.orgnummer)
     assert eid is not None
-    parent = enhet_id(source_key, rec.parent_system_id, rec.parent_orgnummer)
+    known[rec.system_id] = eid
+    parent = known.get(rec.parent_system_id or "") or enhet_id(
+        source_key, rec.parent_system_id, rec.parent_orgnummer
+    )
     values = {f.name: getattr(rec, f.name) for f in dataclasses.fields(rec)}
     for key in ("system_id", "parent_system_id", "parent_orgnummer"):
         values.pop(key)
@@ -61,9 +68,11 @@ def upsert_enhet(session: Session, source_key: str, rec: EnhetRecord) -> str:
     row = session.get(Enhet, eid)
     if row is None:
         session.add(Enhet(id=eid, **values))
-    elif _assign(row, values):
+        return eid, NEW
+    if _assign(row, values):
         row.updated_at = utcnow()
-    return eid
+        return eid, UPDATED
+    return eid, UNCHANGED
 
 
 def _skjerming(
