@@ -34,7 +34,7 @@ def test_import_builds_the_tree_and_is_idempotent(offline_settings, testdata):
             s.scalar(
                 select(func.count()).select_from(Enhet).where(Enhet.kontaktpunkt_epost.is_not(None))
             )
-            > 500
+            >= 400
         )
 
 
