@@ -19,6 +19,8 @@ ARKADE = "arkade5/src/Arkivverket.Arkade.Core.Tests/TestData"
 
 DEMO_SOURCES: list[tuple[str, str, str]] = [
     ("noark5", f"{ARKADE}/Noark5/Version5_5", "demo-arkade-n5"),
+    ("noark5", f"{ARKADE}/Noark5/Small", "demo-arkade-small"),
+    ("noark5", f"{ARKADE}/Noark5/Noark5Archive/offentligJournal.xml", "demo-offentlig-journal"),
     ("noark5", f"{ARKADE}/tar/n5-eksempel/n5-guid.tar", "demo-arkade-tar"),
     ("noark5", f"{EINNSYN}/1_jpost_skjerming_noark5.xml", "demo-einnsyn-skjerming"),
     ("noark5", f"{EINNSYN}/2_jpost_fulltekst_noark5.xml", "demo-einnsyn-fulltekst"),

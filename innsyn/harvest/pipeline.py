@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
@@ -136,22 +137,19 @@ def _ingest(
                 report.counts[f"saksmappe_{state}"] += 1
                 session.flush()
             elif isinstance(rec, JournalpostRecord):
-                jp, state, files = upsert.upsert_journalpost(
-                    session, source_key, rec, default_enhet
-                )
-                seen["journalpost"].add(jp.id)
-                for obj, frec in files:
-                    error = fetch_file(blobs, obj, frec, settings.max_file_size)
-                    report.counts["files_failed" if error else "files_fetched"] += 1
-                    if error:
-                        report.note(report.errors, f"{rec.system_id}: {error}")
-                        if state == upsert.UNCHANGED:
-                            state = upsert.UPDATED
-                    elif state == upsert.UNCHANGED and obj.extraction_status == "pending":
-                        state = upsert.UPDATED
-                if state != upsert.UNCHANGED:
-                    jp.updated_at = utcnow()
-                report.counts[state] += 1
+                try:
+                    with session.begin_nested():
+                        jp_id = _entry(
+                            settings, session, blobs, source_key, rec, default_enhet, report
+                        )
+                    seen["journalpost"].add(jp_id)
+                except SQLAlchemyError as exc:
+                    report.counts["failed"] += 1
+                    report.note(
+                        report.errors,
+                        f"{rec.system_id}: not stored: "
+                        f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
+                    )
                 clock.advance()
             elif isinstance(rec, DeleteRecord):
                 model = Journalpost if rec.kind == "journalpost" else Saksmappe
@@ -173,6 +171,30 @@ def _ingest(
         session.close()
     clock.finish()
     return seen
+
+
+def _entry(
+    settings: Settings,
+    session: Session,
+    blobs: BlobStore,
+    source_key: str,
+    rec: JournalpostRecord,
+    default_enhet: str | None,
+    report: HarvestReport,
+) -> str:
+    jp, state, files = upsert.upsert_journalpost(session, source_key, rec, default_enhet)
+    session.flush()
+    for obj, frec in files:
+        error = fetch_file(blobs, obj, frec, settings.max_file_size)
+        report.counts["files_failed" if error else "files_fetched"] += 1
+        if error:
+            report.note(report.errors, f"{rec.system_id}: {error}")
+        if state == upsert.UNCHANGED and (error or obj.extraction_status == "pending"):
+            state = upsert.UPDATED
+    if state != upsert.UNCHANGED:
+        jp.updated_at = utcnow()
+    report.counts[state] += 1
+    return jp.id
 
 
 def _delete_missing(

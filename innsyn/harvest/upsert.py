@@ -172,6 +172,8 @@ def _documents(
     existing = {d.id: d for d in jp.dokumentbeskrivelser}
     for pos, rec in enumerate(recs):
         did = stable_id("db", jp.id, rec.system_id or f"#{pos}")
+        if did in keep:
+            did = stable_id("db", jp.id, f"{rec.system_id}#{pos}")
         keep.add(did)
         doc = existing.get(did)
         values = {
@@ -194,8 +196,12 @@ def _documents(
             doc.skjerming = sk
             changed = True
         objs = {o.id: o for o in doc.dokumentobjekter if o.parent_id is None}
+        used: set[str] = set()
         for fpos, f in enumerate(rec.files):
             oid = stable_id("do", did, f.system_id or f.filnavn or f"#{fpos}")
+            if oid in used:
+                oid = stable_id("do", did, f"{f.system_id or f.filnavn}#{fpos}")
+            used.add(oid)
             obj = objs.get(oid)
             ovalues = {
                 "versjonsnummer": f.versjonsnummer,
