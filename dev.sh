@@ -21,6 +21,9 @@ need_debian_packages() {
     "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
     if [ "${1:-}" = test ]; then
         ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+        # OCR is tested for real: Tika uses tesseract when it is on PATH.
+        command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-nor)
+        [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
     fi
     if [ ${#missing[@]} -gt 0 ]; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from innsyn.extraction.tika_client import TikaUnavailable, extract_bytes
@@ -65,3 +67,10 @@ def test_size_cap_refuses_without_calling_tika(offline_settings):
 def test_unreachable_tika_is_not_a_verdict(offline_settings):
     with pytest.raises(TikaUnavailable, match="not reachable"):
         extract_bytes(offline_settings, b"%PDF-1.4 hello")
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_image_only_pdf_is_ocred(settings, testdata):
+    result = extract_bytes(settings, (testdata / "tika" / "pdf" / "testOCR.pdf").read_bytes())
+    assert result.status == "done"
+    assert "Happy New Year" in result.text
