@@ -113,6 +113,9 @@ class Settings(BaseSettings):
         description="Days after publication during which names in the sensitive title "
         "variants are shown and searchable.",
     )
+    max_query_length: int = Field(
+        default=500, description="Longest accepted search query (characters); longer is 413."
+    )
     secret_key: str = Field(
         default="",
         description="Flask secret key for sessions. Empty: a random key per process.",

@@ -7,11 +7,25 @@ environment).
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, render_template
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from innsyn.config import Settings
+from innsyn.search.params import ParamError
+from innsyn.search.service import SearchUnavailable
 from web.services import Services
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -19,10 +33,45 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings()
     app = Flask(__name__)
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
-    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["innsyn"] = Services(settings)
 
-    from web.health import bp as health_bp
+    from web import api, health, views
+    from web.i18n import current_language, translate
 
-    app.register_blueprint(health_bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        return {"t": translate, "lang": current_language()}
+
+    @app.after_request
+    def _security_headers(resp: Any) -> Any:
+        for key, value in SECURITY_HEADERS.items():
+            resp.headers.setdefault(key, value)
+        return resp
+
+    app.register_error_handler(Exception, _handle_error)
     return app
+
+
+def _handle_error(exc: Exception) -> ResponseReturnValue:
+    from web.errors import api_error, from_exception, is_api
+    from web.i18n import translate
+
+    if is_api():
+        resp = from_exception(exc)
+        if resp is None:
+            current_app.logger.exception("unhandled error in the API", exc_info=exc)
+            return api_error(500, "internal_error", "an unexpected error occurred")
+        return resp
+    if isinstance(exc, ParamError):
+        return render_template("error.html", status=exc.status, message=str(exc)), exc.status
+    if isinstance(exc, SearchUnavailable):
+        return render_template("error.html", status=503, message=translate("unavailable")), 503
+    if isinstance(exc, HTTPException):
+        message = translate("not_found") if exc.code == 404 else exc.description
+        return render_template("error.html", status=exc.code, message=message), exc.code or 500
+    raise exc

@@ -1,0 +1,130 @@
+"""Search parameters: parsed and validated from request arguments (shared by UI, API, feed)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from innsyn.privacy import find_fodselsnummer
+
+JOURNALPOSTTYPES = ("I", "U", "N", "X", "S", "Y", "Z")
+SORTS = ("relevance", "date_desc", "date_asc")
+PERIODS = {"7d": 7, "30d": 30, "1y": 365}
+DATE_FIELDS = {
+    "journaldato": "journaldato",
+    "dokumentetsdato": "dokumentets_dato",
+    "publisertdato": "publisert_dato",
+}
+MAX_SIZE = 100
+
+
+class ParamError(ValueError):
+    """A bad parameter: ``code`` for machines, ``param`` names it, ``status`` for HTTP."""
+
+    def __init__(
+        self, param: str, message: str, code: str = "invalid_parameter", status: int = 400
+    ) -> None:
+        super().__init__(message)
+        self.param = param
+        self.code = code
+        self.status = status
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    enhet: list[str] = field(default_factory=list)
+    journalposttype: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
+    saksnummer: str | None = None
+    has_documents: bool | None = None
+    date_ranges: dict[str, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+    period: str | None = None
+    sort: str = "relevance"
+    size: int = 20
+    cursor: list[Any] | None = None
+
+
+def _date(args: Any, name: str) -> dt.date | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ParamError(name, f"{name} must be a date like 2024-05-31") from exc
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> list[Any]:
+    try:
+        padded = text + "=" * (-len(text) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError) as exc:
+        raise ParamError("cursor", "cursor is not one this API returned") from exc
+    if not isinstance(values, list):
+        raise ParamError("cursor", "cursor is not one this API returned")
+    return values
+
+
+def parse_params(args: Any, max_query_length: int) -> SearchParams:
+    """``SearchParams`` from a mapping of request arguments; ``ParamError`` when bad."""
+    q = (args.get("q") or "").strip()
+    if len(q) > max_query_length:
+        raise ParamError(
+            "q",
+            f"the query is longer than {max_query_length} characters",
+            code="query_too_long",
+            status=413,
+        )
+    if find_fodselsnummer(q):
+        raise ParamError(
+            "q",
+            "the query contains a Norwegian national identity number (fødselsnummer); "
+            "searching for people by identity number is not allowed",
+            code="fodselsnummer_in_query",
+        )
+    params = SearchParams(q=q)
+    params.enhet = [v for v in args.getlist("enhet") if v]
+    types = [v.upper() for v in args.getlist("journalposttype") if v]
+    bad = [t for t in types if t not in JOURNALPOSTTYPES]
+    if bad:
+        raise ParamError(
+            "journalposttype",
+            f"unknown journalposttype {bad[0]!r}; use one of " + ", ".join(JOURNALPOSTTYPES),
+        )
+    params.journalposttype = types
+    params.language = [v for v in args.getlist("language") if v]
+    params.saksnummer = (args.get("saksnummer") or "").strip() or None
+    has_docs = (args.get("has_documents") or "").lower()
+    if has_docs:
+        if has_docs not in ("true", "false", "1", "0"):
+            raise ParamError("has_documents", "has_documents must be true or false")
+        params.has_documents = has_docs in ("true", "1")
+    for name, field_name in DATE_FIELDS.items():
+        lo, hi = _date(args, f"{name}_from"), _date(args, f"{name}_to")
+        if lo and hi and lo > hi:
+            raise ParamError(f"{name}_from", f"{name}_from is after {name}_to")
+        if lo or hi:
+            params.date_ranges[field_name] = (lo, hi)
+    period = args.get("period") or None
+    if period and period not in PERIODS:
+        raise ParamError("period", "period must be one of " + ", ".join(PERIODS))
+    params.period = period
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise ParamError("sort", "sort must be one of " + ", ".join(SORTS))
+    params.sort = sort
+    size = args.get("size") or "20"
+    if not str(size).isdigit() or not 1 <= int(size) <= MAX_SIZE:
+        raise ParamError("size", f"size must be a number from 1 to {MAX_SIZE}")
+    params.size = int(size)
+    if args.get("cursor"):
+        params.cursor = decode_cursor(args["cursor"])
+    return params

@@ -1,0 +1,256 @@
+"""OpenSearch request bodies from a parsed query and parameters: pure functions.
+
+Every body carries the visibility filter (embargo: ``accessible_after`` empty or past).
+The sensitive title variants are matched only for records published within the
+retention window, and are never highlighted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from innsyn.search.params import PERIODS, SearchParams
+from innsyn.search.query_parser import (
+    And,
+    CaseRef,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Property,
+    Word,
+)
+
+PUBLIC_FIELDS = [
+    "offentlig_tittel.exact^4",
+    "offentlig_tittel^2",
+    "saksmappe.offentlig_tittel",
+    "korrespondansepart.navn^2",
+    "dokumenter.tittel",
+    "dokument_tekst.exact^1.5",
+    "dokument_tekst",
+    "enhet_navn",
+    "administrativ_enhet",
+]
+SENSITIVE_FIELDS = ["offentlig_tittel_sensitiv", "korrespondansepart_sensitiv"]
+PREFIX_FIELDS = [
+    "offentlig_tittel.exact",
+    "dokument_tekst.exact",
+    "korrespondansepart.navn",
+    "saksmappe.offentlig_tittel",
+]
+HIDDEN_SOURCE = ["dokument_tekst", "offentlig_tittel_sensitiv", "korrespondansepart_sensitiv"]
+
+
+def visibility_filter(now: dt.datetime) -> dict[str, Any]:
+    """Only records whose embargo (``accessible_after``) is absent or past."""
+    return {
+        "bool": {
+            "should": [
+                {"bool": {"must_not": {"exists": {"field": "accessible_after"}}}},
+                {"range": {"accessible_after": {"lte": now.isoformat()}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def retention_start(now: dt.datetime, days: int) -> str:
+    return (now - dt.timedelta(days=days)).isoformat()
+
+
+def _with_sensitive(
+    public: dict[str, Any], sensitive: dict[str, Any], since: str
+) -> dict[str, Any]:
+    return {
+        "bool": {
+            "should": [
+                public,
+                {
+                    "bool": {
+                        "must": [sensitive],
+                        "filter": [{"range": {"publisert_dato": {"gte": since}}}],
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def node_query(node: Node, since: str) -> dict[str, Any]:
+    """The query for one node of the parsed query."""
+    if isinstance(node, Word):
+        public = {"multi_match": {"query": node.text, "fields": PUBLIC_FIELDS}}
+        sensitive = {"multi_match": {"query": node.text, "fields": SENSITIVE_FIELDS}}
+        return _with_sensitive(public, sensitive, since)
+    if isinstance(node, Phrase):
+        public = {"multi_match": {"query": node.text, "fields": PUBLIC_FIELDS, "type": "phrase"}}
+        sensitive = {
+            "multi_match": {"query": node.text, "fields": SENSITIVE_FIELDS, "type": "phrase"}
+        }
+        return _with_sensitive(public, sensitive, since)
+    if isinstance(node, Prefix):
+        return {
+            "bool": {
+                "should": [{"prefix": {f: {"value": node.text}}} for f in PREFIX_FIELDS],
+                "minimum_should_match": 1,
+            }
+        }
+    if isinstance(node, CaseRef):
+        return {
+            "bool": {
+                "should": [
+                    {"match": {"saksnummer_search": {"query": str(node.number), "boost": 10}}},
+                    {
+                        "multi_match": {
+                            "query": node.text.replace("/", " "),
+                            "fields": PUBLIC_FIELDS,
+                            "type": "phrase",
+                            "slop": 1,
+                        }
+                    },
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    if isinstance(node, Property):
+        return {
+            "multi_match": {
+                "query": f"{node.gnr} {node.bnr}",
+                "fields": PUBLIC_FIELDS,
+                "type": "phrase",
+                "slop": 1,
+            }
+        }
+    if isinstance(node, Not):
+        return {"bool": {"must_not": [node_query(node.node, since)]}}
+    if isinstance(node, And):
+        return {"bool": {"must": [node_query(n, since) for n in node.nodes]}}
+    if isinstance(node, Or):
+        return {
+            "bool": {
+                "should": [node_query(n, since) for n in node.nodes],
+                "minimum_should_match": 1,
+            }
+        }
+    raise TypeError(f"unknown query node {node!r}")
+
+
+def filters(params: SearchParams, now: dt.datetime) -> list[dict[str, Any]]:
+    """Filter clauses from the parameters, always with the visibility filter."""
+    out: list[dict[str, Any]] = [visibility_filter(now)]
+    if params.enhet:
+        out.append({"terms": {"enhet_path": params.enhet}})
+    if params.journalposttype:
+        out.append({"terms": {"journalposttype": params.journalposttype}})
+    if params.language:
+        out.append({"terms": {"languages": params.language}})
+    if params.has_documents is not None:
+        out.append({"term": {"has_documents": params.has_documents}})
+    if params.saksnummer:
+        out.append({"match": {"saksnummer_search": params.saksnummer}})
+    for field_name, (lo, hi) in params.date_ranges.items():
+        rng: dict[str, str] = {}
+        if lo:
+            rng["gte"] = lo.isoformat()
+        if hi:
+            rng["lte"] = hi.isoformat()
+        out.append({"range": {field_name: rng}})
+    if params.period:
+        start = (now - dt.timedelta(days=PERIODS[params.period])).date().isoformat()
+        out.append({"range": {"journaldato": {"gte": start}}})
+    return out
+
+
+AGGREGATIONS: dict[str, Any] = {
+    "enhet": {
+        "terms": {"field": "enhet_id", "size": 20},
+        "aggs": {"navn": {"terms": {"field": "enhet_navn.keyword", "size": 1}}},
+    },
+    "journalposttype": {"terms": {"field": "journalposttype", "size": 10}},
+    "year": {
+        "date_histogram": {
+            "field": "journaldato",
+            "calendar_interval": "year",
+            "format": "yyyy",
+            "min_doc_count": 1,
+            "order": {"_key": "desc"},
+        }
+    },
+    "language": {"terms": {"field": "languages", "size": 10}},
+}
+
+HIGHLIGHT: dict[str, Any] = {
+    "encoder": "html",
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "fields": {
+        "offentlig_tittel": {"number_of_fragments": 0},
+        "offentlig_tittel.exact": {"number_of_fragments": 0},
+        "dokument_tekst": {"fragment_size": 180, "number_of_fragments": 3},
+        "dokument_tekst.exact": {"fragment_size": 180, "number_of_fragments": 3},
+        "korrespondansepart.navn": {"number_of_fragments": 0},
+    },
+}
+
+
+def sort_clause(sort: str) -> list[dict[str, Any]]:
+    if sort == "date_desc":
+        return [{"journaldato": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    if sort == "date_asc":
+        return [{"journaldato": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
+    return [
+        {"_score": "desc"},
+        {"journaldato": {"order": "desc", "missing": "_last"}},
+        {"id": "asc"},
+    ]
+
+
+def search_body(
+    node: Node | None,
+    params: SearchParams,
+    now: dt.datetime,
+    retention_days: int,
+    facets: bool = True,
+) -> dict[str, Any]:
+    """The complete search request body."""
+    since = retention_start(now, retention_days)
+    must = [node_query(node, since)] if node is not None else [{"match_all": {}}]
+    query: dict[str, Any] = {"bool": {"must": must, "filter": filters(params, now)}}
+    if params.sort == "relevance" and node is not None:
+        query = {
+            "function_score": {
+                "query": query,
+                "functions": [
+                    {
+                        "gauss": {
+                            "journaldato": {
+                                "origin": now.date().isoformat(),
+                                "scale": "365d",
+                                "decay": 0.5,
+                            }
+                        },
+                        "weight": 1,
+                    }
+                ],
+                "boost_mode": "sum",
+                "score_mode": "sum",
+            }
+        }
+    body: dict[str, Any] = {
+        "query": query,
+        "size": params.size,
+        "sort": sort_clause(params.sort),
+        "track_total_hits": True,
+        "_source": {"excludes": HIDDEN_SOURCE},
+    }
+    if node is not None:
+        body["highlight"] = HIGHLIGHT
+    if facets:
+        body["aggs"] = AGGREGATIONS
+    if params.cursor:
+        body["search_after"] = params.cursor
+    return body

@@ -1,0 +1,111 @@
+"""Running a search against the index and shaping what users may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportError
+
+from innsyn.config import Settings
+from innsyn.indexing.names import alias_name
+from innsyn.search.params import SearchParams, encode_cursor
+from innsyn.search.query_builder import search_body
+from innsyn.search.query_parser import parse_query
+
+
+class SearchUnavailable(RuntimeError):
+    """OpenSearch did not answer; the web layer answers 503."""
+
+
+@dataclass
+class Facet:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    total: int
+    items: list[dict[str, Any]]
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    next_cursor: str | None = None
+
+
+def _facets(aggs: dict[str, Any]) -> dict[str, list[Facet]]:
+    out: dict[str, list[Facet]] = {}
+    for name, agg in aggs.items():
+        facets = []
+        for b in agg.get("buckets", []):
+            key = str(b.get("key_as_string", b["key"]))
+            label = key
+            names = b.get("navn", {}).get("buckets", [])
+            if names:
+                label = str(names[0]["key"])
+            facets.append(Facet(key, label, int(b["doc_count"])))
+        out[name] = facets
+    return out
+
+
+def _item(hit: dict[str, Any]) -> dict[str, Any]:
+    src = hit["_source"]
+    hl = hit.get("highlight", {})
+    title_hl = (hl.get("offentlig_tittel.exact") or hl.get("offentlig_tittel") or [None])[0]
+    snippets = (hl.get("dokument_tekst.exact") or hl.get("dokument_tekst") or [])[:3]
+    return {
+        "id": src["id"],
+        "offentlig_tittel": src.get("offentlig_tittel"),
+        "tittel_screened": bool(src.get("tittel_screened")),
+        "title_highlight": title_hl,
+        "snippets": snippets,
+        "saksnummer": src.get("saksnummer"),
+        "journalpost_nummer": src.get("journalpost_nummer"),
+        "journalposttype": src.get("journalposttype"),
+        "journaldato": src.get("journaldato"),
+        "publisert_dato": src.get("publisert_dato"),
+        "enhet_id": src.get("enhet_id"),
+        "enhet_navn": src.get("enhet_navn"),
+        "saksmappe": src.get("saksmappe"),
+        "korrespondansepart": src.get("korrespondansepart") or [],
+        "dokument_count": src.get("dokument_count", 0),
+        "skjerming": src.get("skjerming"),
+        "language": src.get("language"),
+    }
+
+
+def search(
+    settings: Settings,
+    client: OpenSearch,
+    params: SearchParams,
+    now: dt.datetime | None = None,
+    facets: bool = True,
+) -> SearchResult:
+    """Search journal entries; raise ``SearchUnavailable`` when OpenSearch is down."""
+    now = now or dt.datetime.now(dt.UTC)
+    body = search_body(
+        parse_query(params.q), params, now, settings.sensitive_retention_days, facets=facets
+    )
+    try:
+        resp = client.search(index=alias_name(settings, "journalpost"), body=body)
+    except NotFoundError:
+        return SearchResult(0, [])
+    except (OpenSearchConnectionError, ConnectionTimeout) as exc:
+        raise SearchUnavailable("the search index is not reachable") from exc
+    except TransportError as exc:
+        if isinstance(exc.status_code, int) and exc.status_code >= 500:
+            raise SearchUnavailable("the search index failed to answer") from exc
+        raise
+    hits = resp["hits"]["hits"]
+    next_cursor = None
+    if len(hits) == params.size and hits:
+        next_cursor = encode_cursor(hits[-1]["sort"])
+    return SearchResult(
+        total=int(resp["hits"]["total"]["value"]),
+        items=[_item(h) for h in hits],
+        facets=_facets(resp.get("aggregations", {})),
+        next_cursor=next_cursor,
+    )

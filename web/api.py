@@ -1,0 +1,134 @@
+"""The JSON API under ``/api/v1``: search, entries, cases, documents, agencies, OpenAPI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+
+from innsyn.search.params import ParamError, parse_params
+from innsyn.search.service import search
+from innsyn.search.visibility import public_document
+from innsyn.store.models import Enhet
+from web.openapi import openapi_document
+from web.records import (
+    document_or_404,
+    document_text,
+    journalpost_or_404,
+    saksmappe_or_404,
+    send_original,
+)
+from web.services import services
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.after_request
+def cors(resp: Any) -> Any:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+        resp.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    return resp
+
+
+@bp.get("/search")
+def api_search() -> ResponseReturnValue:
+    svc = services()
+    params = parse_params(request.args, svc.settings.max_query_length)
+    result = search(svc.settings, svc.opensearch, params)
+    return jsonify(
+        {
+            "total": result.total,
+            "items": result.items,
+            "facets": {k: [asdict(f) for f in v] for k, v in result.facets.items()},
+            "next_cursor": result.next_cursor,
+        }
+    )
+
+
+@bp.get("/journalpost/<jp_id>")
+def api_journalpost(jp_id: str) -> ResponseReturnValue:
+    with services().sessions() as session:
+        return jsonify(journalpost_or_404(session, jp_id))
+
+
+@bp.get("/saksmappe/<sak_id>")
+def api_saksmappe(sak_id: str) -> ResponseReturnValue:
+    with services().sessions() as session:
+        return jsonify(saksmappe_or_404(session, sak_id))
+
+
+@bp.get("/dokument/<doc_id>")
+def api_dokument(doc_id: str) -> ResponseReturnValue:
+    with services().sessions() as session:
+        doc = document_or_404(session, doc_id)
+        body = public_document(doc)
+        body["journalpost_id"] = doc.journalpost_id
+        body["text"] = document_text(doc)
+        return jsonify(body)
+
+
+@bp.get("/dokument/<doc_id>/content")
+def api_dokument_content(doc_id: str) -> ResponseReturnValue:
+    with services().sessions() as session:
+        return send_original(document_or_404(session, doc_id))
+
+
+def _enhet(e: Enhet) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "navn": e.navn,
+        "navn_nynorsk": e.navn_nynorsk,
+        "navn_engelsk": e.navn_engelsk,
+        "navn_sami": e.navn_sami,
+        "orgnummer": e.orgnummer,
+        "enhetstype": e.enhetstype,
+        "parent_id": e.parent_id,
+        "kommunenummer": e.kommunenummer,
+        "kontaktpunkt_epost": e.kontaktpunkt_epost,
+        "last_harvested_at": e.last_harvested_at.isoformat() if e.last_harvested_at else None,
+    }
+
+
+@bp.get("/enhet")
+def api_enhet_list() -> ResponseReturnValue:
+    limit = request.args.get("limit", "100")
+    offset = request.args.get("offset", "0")
+    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+        raise ParamError("limit", "limit must be a number from 1 to 1000")
+    if not offset.isdigit():
+        raise ParamError("offset", "offset must be a non-negative number")
+    with services().sessions() as session:
+        query = select(Enhet).order_by(Enhet.navn, Enhet.id)
+        parent = request.args.get("parent")
+        if parent:
+            query = query.where(Enhet.parent_id == parent)
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = session.scalars(query.limit(int(limit)).offset(int(offset))).all()
+        return jsonify({"total": total, "items": [_enhet(e) for e in rows]})
+
+
+@bp.get("/enhet/<enhet_id>")
+def api_enhet(enhet_id: str) -> ResponseReturnValue:
+    with services().sessions() as session:
+        enhet = session.get(Enhet, enhet_id)
+        if enhet is None:
+            from flask import abort
+
+            abort(404)
+        body = _enhet(enhet)
+        body["children"] = [{"id": c.id, "navn": c.navn} for c in enhet.children]
+        return jsonify(body)
+
+
+@bp.get("/openapi.json")
+def api_openapi() -> ResponseReturnValue:
+    return jsonify(openapi_document())
+
+
+@bp.get("/docs")
+def api_docs() -> ResponseReturnValue:
+    return render_template("api_docs.html", spec=openapi_document())

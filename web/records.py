@@ -1,0 +1,76 @@
+"""Loading public records from the store for pages and the API (no rules here: those live
+in ``innsyn.search.visibility``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import abort, send_file
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+
+from innsyn.search.visibility import document_visible, public_journalpost, public_saksmappe
+from innsyn.store.models import Dokumentbeskrivelse, Journalpost, Saksmappe
+from web.services import services
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def journalpost_or_404(session: Session, jp_id: str) -> dict[str, Any]:
+    jp = session.get(Journalpost, jp_id)
+    view = public_journalpost(jp, now(), services().settings) if jp else None
+    if view is None:
+        abort(404)
+    return view
+
+
+def saksmappe_or_404(session: Session, sak_id: str) -> dict[str, Any]:
+    sak = session.get(Saksmappe, sak_id)
+    view = public_saksmappe(sak, now(), services().settings) if sak else None
+    if view is None:
+        abort(404)
+    return view
+
+
+def document_or_404(session: Session, doc_id: str) -> Dokumentbeskrivelse:
+    doc = session.get(Dokumentbeskrivelse, doc_id)
+    if doc is None or not document_visible(doc, now()):
+        abort(404)
+    return doc
+
+
+def document_text(doc: Dokumentbeskrivelse) -> str | None:
+    obj = next((o for o in doc.dokumentobjekter if o.text_sha256), None)
+    if obj is None or obj.text_sha256 is None:
+        return None
+    return services().blobs.read_text(obj.text_sha256)
+
+
+INLINE_TYPES = {"application/pdf", "text/plain", "image/png", "image/jpeg"}
+
+
+def send_original(doc: Dokumentbeskrivelse) -> ResponseReturnValue:
+    """The stored original file, with Range support, never rendered as active content."""
+    obj = next((o for o in doc.dokumentobjekter if o.sha256), None)
+    if obj is None or obj.sha256 is None:
+        abort(404)
+    path = services().blobs.path_for(obj.sha256)
+    if not path.is_file():
+        abort(404)
+    media_type = (obj.media_type or "application/octet-stream").split(";")[0]
+    inline = media_type in INLINE_TYPES
+    resp = send_file(
+        path,
+        mimetype=media_type,
+        as_attachment=not inline,
+        download_name=obj.filnavn or f"{doc.id}",
+        conditional=True,
+        etag=obj.sha256,
+        max_age=3600,
+    )
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return resp
