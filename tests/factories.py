@@ -52,10 +52,9 @@ def add_entry(
         journalaar=saksaar,
         journalsekvensnummer=n,
         journalpostnummer=nr,
-        journalposttype="I",
         journaldato=journaldato,
         offentlig_tittel=title,
-        **fields,
+        **{"journalposttype": "I", **fields},
     )
     session.add(jp)
     return jp
