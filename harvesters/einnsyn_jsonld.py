@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from harvesters.base import Harvester, HarvestError
-from harvesters.http_files import USER_AGENT, url_opener
+from harvesters.base import Harvester, HarvestError, is_url
+from harvesters.http_files import url_opener
+from innsyn.http_client import HttpClient, HttpFailure
 from innsyn.records import (
     DeleteRecord,
     DokumentRecord,
@@ -165,14 +164,10 @@ class EinnsynJsonldHarvester(Harvester):
 
     def _documents(self) -> Iterator[tuple[str, Any]]:
         loc = self.location
-        if loc.startswith(("http://", "https://")):
+        if is_url(loc):
             try:
-                resp = httpx.get(
-                    loc, timeout=30, headers={"User-Agent": USER_AGENT}, follow_redirects=True
-                )
-                resp.raise_for_status()
-                yield loc, resp.json()
-            except (httpx.HTTPError, ValueError) as exc:
+                yield loc, self.http.get(loc).json()
+            except (HttpFailure, ValueError) as exc:
                 raise HarvestError(f"{loc}: could not be read as JSON-LD: {exc}") from exc
             return
         path = Path(loc)
@@ -192,12 +187,13 @@ class EinnsynJsonldHarvester(Harvester):
             if doc is None:
                 yield HarvestWarning(f"{name}: malformed JSON, skipped")
                 continue
-            yield from _Message(name, flatten(doc)).records()
+            yield from _Message(name, flatten(doc), self.http).records()
 
 
 class _Message:
-    def __init__(self, name: str, nodes: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, name: str, nodes: dict[str, dict[str, Any]], http: HttpClient) -> None:
         self.name = name
+        self.http = http
         self.nodes = nodes
         self.warnings: list[str] = []
 
@@ -347,7 +343,7 @@ class _Message:
                 FileRecord(
                     system_id=obj["@id"],
                     filnavn=ref.rsplit("/", 1)[-1] or None,
-                    open=url_opener(ref),
+                    open=url_opener(self.http, ref),
                     source_uri=ref,
                     format=_str(obj.get("format")),
                     versjonsnummer=_int(obj.get("versjonsnummer")),

@@ -173,7 +173,10 @@ class Noark5Harvester(Harvester):
     noark_version: str | None = None
 
     def records(self) -> Iterator[Record]:
-        location = Path(self.location)
+        with self.local_path() as location:
+            yield from self._records(location)
+
+    def _records(self, location: Path) -> Iterator[Record]:
         if location.is_file() and location.suffix.lower() == ".xml":
             package: Package = open_package(location.parent)
             main = location.name

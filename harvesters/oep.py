@@ -78,10 +78,9 @@ class OepHarvester(Harvester):
     """OFFJOURNAL 2.0 export (one file, or every .xml in a directory)."""
 
     name = "oep"
-    description = "Noark 4 OFFJOURNAL public-journal export for OEP (file or directory)"
+    description = "Noark 4 OFFJOURNAL public-journal export for OEP (file, directory or URL)"
 
-    def _files(self) -> list[Path]:
-        location = Path(self.location)
+    def _files(self, location: Path) -> list[Path]:
         if location.is_dir():
             return sorted(p for p in location.glob("*.xml") if p.is_file())
         if location.is_file():
@@ -89,7 +88,11 @@ class OepHarvester(Harvester):
         raise HarvestError(f"{location} does not exist")
 
     def records(self) -> Iterator[Record]:
-        files = self._files()
+        with self.local_path() as location:
+            yield from self._records(location)
+
+    def _records(self, location: Path) -> Iterator[Record]:
+        files = self._files(location)
         for path in files:
             root = parse_xml(path.read_bytes(), path.name)
             if root.tag != "OFFJOURNAL":
@@ -189,7 +192,7 @@ class OepHarvester(Harvester):
                 if not ref:
                     continue
                 if ref.startswith(("http://", "https://")):
-                    opener = url_opener(ref)
+                    opener = url_opener(self.http, ref)
                     uri = ref
                 else:
                     target = (path.parent / ref.replace("\\", "/")).resolve()

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -116,6 +116,53 @@ class Settings(BaseSettings):
     max_query_length: int = Field(
         default=500, description="Longest accepted search query (characters); longer is 413."
     )
+    http_timeout: float = Field(
+        default=30.0, description="Seconds a harvester waits for one HTTP request."
+    )
+    http_retries: int = Field(
+        default=3,
+        description="Retries of an HTTP request after a connection error, 5xx or 429 "
+        "(with exponential backoff, honouring Retry-After).",
+    )
+    http_backoff: float = Field(
+        default=1.0, description="Seconds before the first HTTP retry; doubled each retry."
+    )
+    http_max_retry_after: float = Field(
+        default=120.0, description="Longest wait (seconds) a Retry-After header can ask for."
+    )
+    http_user_agent: str = Field(
+        default="InnsynHarvester/0.1 (+https://github.com/innsyn/innsyn; public records search)",
+        description="User-Agent the harvesters send: says who we are and where to read more.",
+    )
+    http_host_delay: float = Field(
+        default=0.5,
+        description="Default seconds between two requests to the same host (a job can "
+        "set its own).",
+    )
+    http_max_parallel: int = Field(
+        default=2,
+        description="Default most parallel requests to one host (a job can set its own).",
+    )
+    http_allow_private_addresses: bool = Field(
+        default=False,
+        description="Allow job URLs that resolve to loopback, private or link-local "
+        "addresses (off: such URLs and redirects into them are refused, against SSRF).",
+    )
+    scheduler_poll_seconds: float = Field(
+        default=10.0,
+        description="How often 'innsyn scheduler' reads the jobs table for added, changed, "
+        "removed and run-now jobs.",
+    )
+    job_lease_seconds: float = Field(
+        default=120.0,
+        description="A running job holds a lease in the database, renewed while it runs; "
+        "a crashed worker's lease expires after this many seconds.",
+    )
+    session_cookie_secure: bool = Field(
+        default=True,
+        description="Send the admin session cookie only over HTTPS (turn off only for "
+        "local development over plain HTTP).",
+    )
     secret_key: str = Field(
         default="",
         description="Flask secret key for sessions. Empty: a random key per process.",
@@ -145,6 +192,24 @@ class Settings(BaseSettings):
     def services_dir(self) -> Path:
         """Where local services keep their pid files, data and logs."""
         return self.data_dir / "services"
+
+
+def http_policy(settings: Settings, politeness: dict[str, object] | None = None) -> Any:
+    """The HTTP policy of a harvest: site settings, overridden by a job's politeness."""
+    from innsyn.http_client import HttpPolicy
+
+    pol = politeness or {}
+    return HttpPolicy(
+        timeout=settings.http_timeout,
+        retries=settings.http_retries,
+        backoff=settings.http_backoff,
+        max_retry_after=settings.http_max_retry_after,
+        max_bytes=settings.max_file_size,
+        user_agent=settings.http_user_agent,
+        host_delay=float(pol.get("delay", settings.http_host_delay)),  # type: ignore[arg-type]
+        max_parallel=int(pol.get("max_parallel", settings.http_max_parallel)),  # type: ignore[call-overload]
+        allow_private=settings.http_allow_private_addresses,
+    )
 
 
 def describe_settings() -> list[tuple[str, str, str]]:

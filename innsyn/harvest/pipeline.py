@@ -10,7 +10,8 @@ report says how many records wait for indexing.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,11 @@ from innsyn.store.models import Enhet, HarvestRun, Journalpost, Saksmappe, utcno
 
 COMMIT_EVERY = 200
 MAX_MESSAGES = 20
+LOG_TAIL = 60
+
+
+class Interrupted(Exception):
+    """The run was asked to stop; what was in hand is committed."""
 
 
 @dataclass
@@ -45,6 +51,11 @@ class HarvestReport:
     index: str = ""
     status: str = "ok"
     seconds: float = 0.0
+    run_id: int = 0
+    log: deque[str] = field(default_factory=lambda: deque(maxlen=LOG_TAIL))
+
+    def say(self, message: str) -> None:
+        self.log.append(f"{utcnow():%Y-%m-%d %H:%M:%S} {message}")
 
     def note(self, bucket: list[str], message: str) -> None:
         if len(bucket) < MAX_MESSAGES:
@@ -75,8 +86,17 @@ def harvest(
     *,
     extract: bool = True,
     index: bool = True,
+    default_enhet: str | None = None,
+    job_id: int | None = None,
+    trigger: str | None = None,
+    worker: str | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> HarvestReport:
-    """Harvest ``harvester`` into the store as source ``source_key``; extract and index."""
+    """Harvest ``harvester`` into the store as source ``source_key``; extract and index.
+
+    ``should_stop`` is polled between records: when it says yes, the batch in hand is
+    committed, the run is marked ``interrupted`` and ``Interrupted`` is raised.
+    """
     report = HarvestReport()
     started = time.monotonic()
     blobs = BlobStore(settings.resolved_blob_dir)
@@ -85,21 +105,48 @@ def harvest(
             source_key=source_key,
             harvester=getattr(harvester, "name", "?"),
             location=str(getattr(harvester, "location", "")),
+            job_id=job_id,
+            trigger=trigger,
+            worker=worker,
         )
         s.add(run)
+    report.run_id = run.id
+
+    def _progress(message: str) -> None:
+        report.say(message)
+        if progress is not None:
+            progress(message)
+
+    report.say(f"harvest of {source_key} started")
     try:
-        seen = _ingest(settings, sessions, blobs, harvester, source_key, report, progress)
+        seen = _ingest(
+            settings,
+            sessions,
+            blobs,
+            harvester,
+            source_key,
+            report,
+            _progress,
+            default_enhet,
+            should_stop,
+        )
         if harvester.complete:
             _delete_missing(sessions, source_key, seen, report)
+    except Interrupted:
+        report.status = "interrupted"
+        report.say("stopped on request; the batch in hand was committed")
+        _finish(sessions, run.id, report, started)
+        raise
     except Exception as exc:
         report.status = "failed"
         report.note(report.errors, f"{type(exc).__name__}: {exc}")
+        report.say(f"failed: {type(exc).__name__}: {exc}")
         _finish(sessions, run.id, report, started)
         raise
     if extract:
-        _extract(settings, sessions, blobs, report, progress)
+        _extract(settings, sessions, blobs, report, _progress)
     if index:
-        _index(settings, sessions, report, progress)
+        _index(settings, sessions, report, _progress)
     _finish(sessions, run.id, report, started)
     return report
 
@@ -112,14 +159,18 @@ def _ingest(
     source_key: str,
     report: HarvestReport,
     progress: ProgressCallback | None,
+    default_enhet: str | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, set[str]]:
     seen: dict[str, set[str]] = {"journalpost": set(), "saksmappe": set()}
     clock = Progress(f"harvest {source_key}", None, progress)
-    default_enhet: str | None = None
     session = sessions()
     pending = 0
     try:
         for rec in harvester.records():
+            if should_stop is not None and should_stop():
+                session.commit()
+                raise Interrupted()
             if isinstance(rec, HarvestWarning):
                 report.counts["warnings"] += 1
                 report.note(report.warnings, rec.message)
@@ -164,6 +215,8 @@ def _ingest(
                 session.commit()
                 pending = 0
         session.commit()
+    except Interrupted:
+        raise
     except Exception:
         session.rollback()
         raise
@@ -273,3 +326,4 @@ def _finish(
             run.finished_at = utcnow()
             run.counts = dict(report.counts)
             run.errors = report.errors + report.warnings
+            run.log_tail = [*report.log, report.summary()]

@@ -16,10 +16,17 @@ def available() -> dict[str, Any]:
     return found
 
 
-def get_harvester(name: str, location: str, params: dict[str, str] | None = None) -> Any:
+def get_harvester(
+    name: str,
+    location: str,
+    params: dict[str, str] | None = None,
+    *,
+    http: Any = None,
+    state: dict[str, Any] | None = None,
+) -> Any:
     """An instance of the harvester ``name`` for ``location``."""
     classes = available()
     if name not in classes:
         known = ", ".join(sorted(classes)) or "none"
         raise KeyError(f"no harvester named {name!r} (installed: {known})")
-    return classes[name](location, params)
+    return classes[name](location, params, http=http, state=state)

@@ -310,3 +310,88 @@ class HarvestRun(Base):
     counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
     errors: Mapped[list[str] | None] = mapped_column(JSON)
     checkpoint: Mapped[str | None] = mapped_column(Text)
+    job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job.id", ondelete="SET NULL"), index=True
+    )
+    trigger: Mapped[str | None] = mapped_column(String(20))
+    worker: Mapped[str | None] = mapped_column(String(200))
+    log_tail: Mapped[list[str] | None] = mapped_column(JSON)
+
+
+class Job(Base):
+    """A configured harvest of one source for one agency, run on a schedule.
+
+    ``state`` is what the last completed run left for the next one (incremental
+    harvesting). ``lease_owner``/``lease_until`` make sure one worker at a time runs it,
+    across processes. ``run_requested`` ("incremental" or "full") asks the scheduler to
+    run it now. ``credentials`` are encrypted and never shown back.
+    """
+
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[str] = mapped_column(ForeignKey("enhet.id"), index=True)
+    harvester: Mapped[str] = mapped_column(String(100))
+    location: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    schedule: Mapped[str] = mapped_column(String(100))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    credentials: Mapped[str | None] = mapped_column(Text)
+    politeness: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    run_requested: Mapped[str | None] = mapped_column(String(20))
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_status: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+ROLES = ("site_admin", "agency_admin")
+
+
+class User(Base):
+    """A person who logs in to the admin UI: a site admin, or an admin of one agency."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("enhet.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiKey(Base):
+    """A key for the admin API, scoped to one agency; only its sha256 is stored."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    prefix: Mapped[str] = mapped_column(String(20), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("enhet.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who changed what and when (jobs, users, keys). Never holds credentials."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(100))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)

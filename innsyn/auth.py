@@ -1,0 +1,155 @@
+"""Admin identities: password hashing (argon2id), API keys, and who may touch what.
+
+An ``Actor`` is whoever makes a change: a logged-in user, an API key, or the command
+line. Site admins reach every agency; agency admins and agency API keys reach only
+their own agency's jobs and runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from innsyn.store.models import ROLES, ApiKey, Enhet, User, utcnow
+
+_hasher = PasswordHasher()
+KEY_PREFIX = "innsyn"
+MIN_PASSWORD = 10
+
+
+class AuthError(ValueError):
+    """Bad credentials or an invalid account change; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: ``name`` for the audit log, ``agency_id`` None means the whole site."""
+
+    name: str
+    role: str
+    agency_id: str | None
+
+    @property
+    def site_admin(self) -> bool:
+        return self.role == "site_admin"
+
+    def may_reach(self, agency_id: str | None) -> bool:
+        return self.site_admin or (agency_id is not None and agency_id == self.agency_id)
+
+
+CLI_ACTOR = Actor("cli", "site_admin", None)
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"a password needs at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, else None (timing kept similar)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(_hasher.hash(secrets.token_hex(8)))
+        verify_password(_DUMMY_HASH[0], password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def actor_for_user(user: User) -> Actor:
+    return Actor(f"user:{user.username}", user.role, user.agency_id)
+
+
+def resolve_agency(session: Session, ref: str) -> Enhet:
+    """An agency by id, organisation number or exact name."""
+    enhet = session.get(Enhet, ref)
+    if enhet is None:
+        enhet = session.scalar(select(Enhet).where(Enhet.orgnummer == ref).limit(1))
+    if enhet is None:
+        enhet = session.scalar(select(Enhet).where(Enhet.navn == ref).limit(1))
+    if enhet is None:
+        raise AuthError(f"no agency {ref!r} (id, organisation number or name)")
+    return enhet
+
+
+def create_user(
+    session: Session, username: str, password: str, role: str, agency_id: str | None
+) -> User:
+    if role not in ROLES:
+        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+    if role == "agency_admin" and not agency_id:
+        raise AuthError("an agency admin needs an agency")
+    if not username or len(username) > 100:
+        raise AuthError("a username of 1 to 100 characters is required")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise AuthError(f"user {username!r} exists")
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        agency_id=agency_id if role == "agency_admin" else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_key(
+    session: Session, name: str, agency_id: str | None, created_by: str
+) -> tuple[ApiKey, str]:
+    """A new key; the plain key is returned once and never stored."""
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    plain = f"{KEY_PREFIX}_{prefix}_{secret}"
+    key = ApiKey(
+        prefix=prefix,
+        key_hash=_key_hash(plain),
+        name=name,
+        agency_id=agency_id,
+        created_by=created_by,
+    )
+    session.add(key)
+    session.flush()
+    return key, plain
+
+
+def actor_for_api_key(session: Session, plain: str) -> Actor | None:
+    """The actor of a presented key, or None when unknown, malformed or revoked."""
+    parts = plain.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.key_hash, _key_hash(plain)):
+        return None
+    key.last_used_at = utcnow()
+    role = "agency_admin" if key.agency_id else "site_admin"
+    return Actor(f"apikey:{key.prefix}", role, key.agency_id)

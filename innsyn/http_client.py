@@ -1,0 +1,287 @@
+"""The one HTTP client every harvester uses to reach an agency's server.
+
+It is polite and defensive: timeouts on every request, retries with exponential backoff
+on connection errors, 5xx and 429 (honouring ``Retry-After``), a delay and a cap on
+parallel requests per host, a maximum download size, an honest ``User-Agent``,
+``robots.txt`` for listing pages, and no server-side request forgery: URLs whose host
+resolves to a loopback, private, link-local or otherwise reserved address are refused
+(also at every redirect hop) unless the site allows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+USER_AGENT = "InnsynHarvester/0.1 (+https://github.com/innsyn/innsyn; public records search)"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+
+
+class HttpFailure(OSError):
+    """A request that did not succeed after the allowed retries; the message says why."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class BlockedAddress(HttpFailure):
+    """The URL points at an address the site does not allow harvesting from."""
+
+
+class TooLarge(HttpFailure):
+    """The response body is larger than the allowed download size."""
+
+
+@dataclass
+class HttpPolicy:
+    """How the client treats one source; built from settings and a job's politeness."""
+
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_retry_after: float = 60.0
+    max_bytes: int = 100 * 1024 * 1024
+    user_agent: str = USER_AGENT
+    host_delay: float = 0.0
+    max_parallel: int = 2
+    allow_private: bool = False
+    respect_robots: bool = True
+
+
+@dataclass
+class Fetched:
+    """A finished response: final URL, status, headers and (unless streamed away) the body."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    content: bytes = b""
+    size: int = 0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def json(self) -> object:
+        import json
+
+        return json.loads(self.content)
+
+
+@dataclass
+class _Host:
+    slots: threading.BoundedSemaphore
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    last: float = 0.0
+    robots: RobotFileParser | None = None
+
+
+def check_address(url: str, allow_private: bool) -> None:
+    """Raise ``BlockedAddress`` unless ``url`` is http(s) to an allowed host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise BlockedAddress(f"{url}: only http and https URLs can be harvested")
+    host = parts.hostname
+    if not host:
+        raise BlockedAddress(f"{url}: no host in URL")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 0, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise HttpFailure(f"{url}: host {host} cannot be resolved ({exc})") from exc
+    for info in infos:
+        addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not addr.is_global or addr.is_multicast:
+            raise BlockedAddress(
+                f"{url}: {host} resolves to {addr}, a loopback, private or reserved address "
+                "(allowed only with INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES)"
+            )
+
+
+def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class HttpClient:
+    """A thread-safe polite client; one per harvest run, shared by all its requests."""
+
+    def __init__(
+        self,
+        policy: HttpPolicy | None = None,
+        *,
+        auth: tuple[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.policy = policy or HttpPolicy()
+        self._sleep = sleep
+        self._hosts: dict[str, _Host] = {}
+        self._hosts_lock = threading.Lock()
+        self.requests_made = 0
+        self.retries_made = 0
+        base_headers = {"User-Agent": self.policy.user_agent}
+        base_headers.update(headers or {})
+        self._client = httpx.Client(
+            timeout=self.policy.timeout,
+            follow_redirects=False,
+            headers=base_headers,
+            auth=auth,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(
+        self, url: str, headers: dict[str, str] | None = None, *, listing: bool = False
+    ) -> Fetched:
+        """GET ``url`` and read the body (capped). ``listing`` checks robots.txt first."""
+        if listing:
+            self._check_robots(url)
+        return self._request(url, headers or {}, None)
+
+    def download(self, url: str, sink: BinaryIO, headers: dict[str, str] | None = None) -> Fetched:
+        """GET ``url`` and write the body into ``sink`` (capped); a 304 writes nothing."""
+        return self._request(url, headers or {}, sink)
+
+    def _host(self, url: str) -> _Host:
+        key = urlsplit(url).netloc.lower()
+        with self._hosts_lock:
+            host = self._hosts.get(key)
+            if host is None:
+                host = _Host(threading.BoundedSemaphore(max(1, self.policy.max_parallel)))
+                self._hosts[key] = host
+            return host
+
+    def _check_robots(self, url: str) -> None:
+        if not self.policy.respect_robots:
+            return
+        host = self._host(url)
+        if host.robots is None:
+            parser = RobotFileParser()
+            robots_url = urljoin(url, "/robots.txt")
+            try:
+                fetched = self._request(robots_url, {}, None, retries=0)
+                lines = fetched.content.decode("utf-8", "replace").splitlines()
+                parser.parse(lines if fetched.status == 200 else [])
+            except HttpFailure:
+                parser.parse([])
+            host.robots = parser
+        if not host.robots.can_fetch(self.policy.user_agent, url):
+            raise HttpFailure(f"{url}: disallowed by the site's robots.txt", status=None)
+
+    def _request(
+        self,
+        url: str,
+        headers: dict[str, str],
+        sink: BinaryIO | None,
+        retries: int | None = None,
+    ) -> Fetched:
+        allowed = self.policy.retries if retries is None else retries
+        attempt = 0
+        start = sink.tell() if sink is not None else 0
+        while True:
+            if sink is not None:
+                sink.seek(start)
+                sink.truncate()
+            try:
+                fetched = self._follow(url, headers, sink)
+            except (httpx.TransportError, HttpFailure) as exc:
+                if isinstance(exc, BlockedAddress | TooLarge) or attempt >= allowed:
+                    if isinstance(exc, HttpFailure):
+                        raise
+                    raise HttpFailure(f"{url}: {type(exc).__name__}: {exc}") from exc
+                wait = self.policy.backoff * (2**attempt)
+            else:
+                if fetched.status not in RETRY_STATUSES:
+                    if fetched.status >= 400:
+                        raise HttpFailure(f"{url}: HTTP {fetched.status}", status=fetched.status)
+                    return fetched
+                if attempt >= allowed:
+                    raise HttpFailure(
+                        f"{url}: HTTP {fetched.status} after {attempt + 1} attempts",
+                        status=fetched.status,
+                    )
+                hinted = retry_after_seconds(fetched.headers.get("retry-after"))
+                wait = self.policy.backoff * (2**attempt) if hinted is None else hinted
+            attempt += 1
+            self.retries_made += 1
+            self._sleep(min(wait, self.policy.max_retry_after))
+
+    def _follow(self, url: str, headers: dict[str, str], sink: BinaryIO | None) -> Fetched:
+        for _hop in range(MAX_REDIRECTS + 1):
+            check_address(url, self.policy.allow_private)
+            fetched, location = self._once(url, headers, sink)
+            if location is None:
+                return fetched
+            url = urljoin(url, location)
+        raise HttpFailure(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+    def _once(
+        self, url: str, headers: dict[str, str], sink: BinaryIO | None
+    ) -> tuple[Fetched, str | None]:
+        host = self._host(url)
+        with host.slots:
+            with host.lock:
+                wait = host.last + self.policy.host_delay - time.monotonic()
+                if wait > 0:
+                    self._sleep(wait)
+                host.last = time.monotonic()
+            self.requests_made += 1
+            with self._client.stream("GET", url, headers=headers) as resp:
+                hdrs = {k.lower(): v for k, v in resp.headers.items()}
+                if resp.status_code in (301, 302, 303, 307, 308) and "location" in hdrs:
+                    return Fetched(url, resp.status_code, hdrs), hdrs["location"]
+                if resp.status_code >= 300:
+                    return Fetched(url, resp.status_code, hdrs), None
+                declared = hdrs.get("content-length", "")
+                if declared.isdigit() and int(declared) > self.policy.max_bytes:
+                    raise TooLarge(
+                        f"{url}: {declared} bytes is more than the limit of "
+                        f"{self.policy.max_bytes} bytes"
+                    )
+                body = bytearray()
+                size = 0
+                for chunk in resp.iter_bytes(1 << 16):
+                    size += len(chunk)
+                    if size > self.policy.max_bytes:
+                        raise TooLarge(
+                            f"{url}: more than the limit of {self.policy.max_bytes} bytes"
+                        )
+                    if sink is None:
+                        body.extend(chunk)
+                    else:
+                        sink.write(chunk)
+                return Fetched(str(resp.url), resp.status_code, hdrs, bytes(body), size), None

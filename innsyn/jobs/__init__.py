@@ -1,0 +1,1 @@
+"""Harvest jobs: configuration with agency scoping, leases, runs and the scheduler."""
