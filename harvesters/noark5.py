@@ -144,7 +144,7 @@ def public_title(elem: Element, skjerming: SkjermingRecord | None) -> str | None
     return None
 
 
-def _parts_screened(skjerming: SkjermingRecord | None) -> bool:
+def parts_screened(skjerming: SkjermingRecord | None) -> bool:
     if skjerming is None:
         return False
     meta = " ".join(skjerming.skjerming_metadata).lower()
@@ -337,7 +337,7 @@ class _Parser:
             yield from self._drain()
             return
         skjerming = _skjerming(elem)
-        hide_parts = _parts_screened(skjerming)
+        hide_parts = parts_screened(skjerming)
         parts = []
         for kp in _children(elem, "korrespondansepart"):
             name = _text(kp, "korrespondansepartNavn")
