@@ -264,9 +264,9 @@ class DocumentsHarvester(Harvester):
                 if _local(entry.tag) != "entry":
                     continue
                 links = [c for c in entry if _local(c.tag) == "link" and c.get("href")]
-                chosen = next((c for c in links if c.get("rel") == "enclosure"), None) or next(
-                    (c for c in links if c.get("rel") in (None, "alternate")), None
-                )
+                chosen = next((c for c in links if c.get("rel") == "enclosure"), None)
+                if chosen is None:  # an Element without children is falsy: compare to None
+                    chosen = next((c for c in links if c.get("rel") in (None, "alternate")), None)
                 if chosen is not None:
                     items.append(
                         Listed(
