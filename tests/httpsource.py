@@ -326,7 +326,7 @@ class DocumentSite(SourceServer):
                 f"<pubDate>{email.utils.format_datetime(d.modified)}</pubDate><guid>{n}</guid></item>"
                 for n, d in self.docs.items()
             )
-            xml = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+            xml = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
             return 200, {"Content-Type": "application/rss+xml"}, xml.encode()
         if path == "/feed.atom":
             entries = "".join(

@@ -89,14 +89,14 @@ def test_unchanged_documents_cost_one_304_and_no_extraction(settings, site):
 def test_listing_not_found_is_a_clear_error(offline_settings, site):
     sessions = store(offline_settings)
     h = DocumentsHarvester(f"{site.base}/nope.html", http=_http())
-    with pytest.raises(HarvestError, match="listing unavailable.*404"):
+    with pytest.raises(HarvestError, match=r"listing unavailable.*404"):
         harvest(offline_settings, sessions, h, "docs", extract=False, index=False)
 
 
 def test_listing_disallowed_by_robots(offline_settings, site):
     sessions = store(offline_settings)
     h = DocumentsHarvester(f"{site.base}/private/index.html", http=_http())
-    with pytest.raises(HarvestError, match="robots.txt"):
+    with pytest.raises(HarvestError, match=r"robots\.txt"):
         harvest(offline_settings, sessions, h, "docs", extract=False, index=False)
 
 

@@ -82,7 +82,7 @@ def test_user_agent_is_honest(site):
 def test_robots_txt_applies_to_listings(site):
     client, _ = _client()
     client.get(f"{site.base}/index.html", listing=True)
-    with pytest.raises(HttpFailure, match="robots.txt"):
+    with pytest.raises(HttpFailure, match=r"robots\.txt"):
         client.get(f"{site.base}/private/index.html", listing=True)
     assert site.count(lambda r: r.path == "/robots.txt") == 1
     assert site.count(lambda r: r.path == "/private/index.html") == 0
