@@ -52,6 +52,7 @@ class Harvester:
         self.params = dict(params or {})
         self._http = http
         self.state: dict[str, Any] = dict(state or {})
+        self.from_scratch = not self.state
 
     @property
     def http(self) -> HttpClient:
@@ -65,7 +66,7 @@ class Harvester:
         """True when the source lists every record it has, so missing ones were deleted."""
         value = self.params.get("complete", "")
         if value == "":
-            return self.complete_by_default and not self.state
+            return self.complete_by_default and self.from_scratch
         return value.lower() in ("1", "true", "yes")
 
     @contextmanager

@@ -146,3 +146,19 @@ main.add_command(_harvesters_group)
 from innsyn.cli_agencies import agencies as _agencies_group  # noqa: E402
 
 main.add_command(_agencies_group)
+
+from innsyn.cli_jobs import apikeys as _apikeys_group  # noqa: E402
+from innsyn.cli_jobs import jobs as _jobs_group  # noqa: E402
+from innsyn.cli_jobs import runs as _runs_cmd  # noqa: E402
+from innsyn.cli_jobs import scheduler as _scheduler_cmd  # noqa: E402
+from innsyn.cli_jobs import users as _users_group  # noqa: E402
+
+main.add_command(_jobs_group)
+main.add_command(_runs_cmd)
+main.add_command(_scheduler_cmd)
+main.add_command(_users_group)
+main.add_command(_apikeys_group)
+
+
+if __name__ == "__main__":
+    main()

@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     max_query_length: int = Field(
         default=500, description="Longest accepted search query (characters); longer is 413."
     )
+    harvest_commit_every: int = Field(
+        default=200,
+        description="Records per database commit during a harvest (what a crash can cost "
+        "to redo; a stop request commits the batch in hand).",
+    )
     http_timeout: float = Field(
         default=30.0, description="Seconds a harvester waits for one HTTP request."
     )

@@ -33,7 +33,6 @@ from innsyn.records import (
 from innsyn.store.blobs import BlobStore
 from innsyn.store.models import Enhet, HarvestRun, Journalpost, Saksmappe, utcnow
 
-COMMIT_EVERY = 200
 MAX_MESSAGES = 20
 LOG_TAIL = 60
 
@@ -211,7 +210,7 @@ def _ingest(
                     session, model, [stable_id(prefix, source_key, rec.system_id)]
                 )
             pending += 1
-            if pending >= COMMIT_EVERY:
+            if pending >= settings.harvest_commit_every:
                 session.commit()
                 pending = 0
         session.commit()

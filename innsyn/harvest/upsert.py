@@ -225,7 +225,8 @@ def _documents(
                     files.append((obj, f))
                     changed = changed or source_changed
     for did, doc in existing.items():
-        if did not in keep:
+        embedded = any(o.parent_id is not None for o in doc.dokumentobjekter)
+        if did not in keep and not embedded:
             jp.dokumentbeskrivelser.remove(doc)
             changed = True
     return changed, files

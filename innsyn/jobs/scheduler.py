@@ -114,8 +114,11 @@ class JobScheduler:
             del self._known[job_id]
             self.echo(f"job {job_id}: removed or disabled")
 
-    def _run(self, job_id: int) -> None:
+    def _run(self, job_id: int, due: dt.datetime | None = None) -> None:
         if self.stopping.is_set():
+            return
+        due = due or utcnow()
+        if self._ran_since(job_id, due):
             return
         self.echo(f"job {job_id}: run starts")
         try:
@@ -130,6 +133,18 @@ class JobScheduler:
             self.echo(f"job {job_id}: run crashed: {type(exc).__name__}: {exc}")
             return
         self.echo(f"job {job_id}: {outcome.status} {outcome.summary}")
+        if outcome.status == "busy" and not self.scheduler.get_job(f"retry-{job_id}"):
+            # Held by another worker, or by one that died: its lease runs out, then we
+            # run unless that worker completed a run in the meantime.
+            when = utcnow() + dt.timedelta(seconds=self.settings.job_lease_seconds / 2)
+            self.scheduler.add_job(
+                self._run, args=[job_id, due], id=f"retry-{job_id}", next_run_time=when
+            )
+
+    def _ran_since(self, job_id: int, due: dt.datetime) -> bool:
+        with self.sessions() as s:
+            last = s.scalar(select(Job.last_run_at).where(Job.id == job_id))
+        return last is not None and last >= due
 
     def serve(self, until: Callable[[], bool] | None = None) -> None:
         """Run until ``stop()`` (or ``until()`` says so); then wait for running harvests."""

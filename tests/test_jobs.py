@@ -1,0 +1,399 @@
+"""Jobs: agency scoping, validation, audit, credentials, leases, the scheduler, the CLI,
+and a scheduler killed mid-run — against the real database and real HTTP sources."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from innsyn.auth import Actor
+from innsyn.jobs import lease
+from innsyn.jobs.runner import run_job
+from innsyn.jobs.schedule import ScheduleError, parse_schedule
+from innsyn.jobs.scheduler import JobScheduler
+from innsyn.jobs.service import (
+    JobInvalid,
+    JobNotFound,
+    audit_log,
+    create_job,
+    get_job,
+    job_view,
+    list_jobs,
+    list_runs,
+    update_job,
+)
+from innsyn.store.models import Enhet, HarvestRun, Job, Journalpost
+from tests.conftest import ROOT, make_settings
+from tests.factories import store
+from tests.httpsource import N5wsSite
+
+SITE = Actor("user:site", "site_admin", None)
+OSLO = Actor("user:oslo", "agency_admin", "oslo")
+BERGEN = Actor("user:bergen", "agency_admin", "bergen")
+
+
+@pytest.fixture
+def db(tmp_path, services):
+    settings = make_settings(
+        tmp_path,
+        services,
+        http_allow_private_addresses=True,
+        http_backoff=0.01,
+        http_host_delay=0.0,
+        scheduler_poll_seconds=0.3,
+        job_lease_seconds=3,
+    )
+    sessions = store(settings)
+    with sessions.begin() as s:
+        s.add_all(
+            [Enhet(id="oslo", navn="Oslo kommune"), Enhet(id="bergen", navn="Bergen kommune")]
+        )
+    return settings, sessions
+
+
+def _job(s, settings, actor, url, **extra):
+    values = {
+        "name": "Postliste",
+        "agency_id": actor.agency_id or "oslo",
+        "harvester": "n5ws",
+        "location": url,
+        "schedule": "every 1h",
+        "params": {"page_size": "3"},
+    }
+    values.update(extra)
+    return create_job(s, settings, actor, values)
+
+
+def test_agency_admin_sees_and_changes_only_own_jobs(db):
+    settings, sessions = db
+    with sessions.begin() as s:
+        mine = _job(s, settings, OSLO, "https://oslo.example.org/api").id
+        theirs = _job(s, settings, BERGEN, "https://bergen.example.org/api").id
+    with sessions.begin() as s:
+        assert [j.id for j in list_jobs(s, OSLO)] == [mine]
+        assert {j.id for j in list_jobs(s, SITE)} == {mine, theirs}
+        with pytest.raises(JobNotFound):
+            get_job(s, OSLO, theirs)
+        with pytest.raises(JobNotFound):
+            update_job(s, settings, OSLO, theirs, {"enabled": False})
+        with pytest.raises(JobInvalid, match="your own agency"):
+            update_job(s, settings, OSLO, mine, {"agency_id": "bergen"})
+        with pytest.raises(JobInvalid, match="your own agency"):
+            _job(s, settings, OSLO, "https://x.example.org/", agency_id="bergen")
+    with sessions() as s:
+        assert s.get(Job, theirs).enabled is True
+        assert s.get(Job, mine).agency_id == "oslo"
+
+
+def test_validation_errors_name_the_field(db):
+    settings, sessions = db
+    with sessions.begin() as s, pytest.raises(JobInvalid) as err:
+        _job(s, settings, OSLO, "/etc", schedule="every day", harvester="nope")
+    assert set(err.value.errors) == {"location", "schedule", "harvester"}
+    assert "site admin" in err.value.errors["location"]
+
+
+def test_private_addresses_refused_without_the_site_setting(tmp_path):
+    settings = make_settings(tmp_path)
+    sessions = store(settings)
+    with sessions.begin() as s:
+        s.add(Enhet(id="oslo", navn="Oslo"))
+    with sessions.begin() as s, pytest.raises(JobInvalid, match="loopback, private"):
+        _job(s, settings, OSLO, "http://169.254.169.254/latest/")
+
+
+def test_credentials_are_write_only_and_audited_without_values(db):
+    settings, sessions = db
+    with sessions.begin() as s:
+        job = _job(
+            s,
+            settings,
+            OSLO,
+            "https://oslo.example.org/api",
+            credentials={"username": "harvest", "password": "s3cret-passw0rd"},
+        )
+        view = job_view(job)
+        stored = job.credentials
+        update_job(s, settings, OSLO, job.id, {"schedule": "0 6 * * *"})
+    assert view["credentials_set"] is True
+    assert "s3cret" not in str(view) and "s3cret" not in (stored or "")
+    with sessions() as s:
+        entries = audit_log(s, OSLO)
+        assert [e.action for e in entries] == ["job.update", "job.create"]
+        assert entries[0].details == {"fields": ["schedule"]}
+        assert all("s3cret" not in str(e.details) for e in entries)
+        assert audit_log(s, BERGEN) == []
+
+
+def test_schedules():
+    assert parse_schedule("every 30m").interval.total_seconds() == 1800
+    assert parse_schedule("2h").interval.total_seconds() == 7200
+    assert "hour='6'" in str(parse_schedule("0 6 * * *"))
+    for bad in ("", "every", "61 * * * *", "* * *", "every 0s"):
+        with pytest.raises(ScheduleError):
+            parse_schedule(bad)
+
+
+def test_lease_is_exclusive_and_expires(db):
+    settings, sessions = db
+    with sessions.begin() as s:
+        job_id = _job(s, settings, OSLO, "https://oslo.example.org/api").id
+    assert lease.acquire(sessions, job_id, "a", 0.5)
+    assert not lease.acquire(sessions, job_id, "b", 0.5)
+    time.sleep(0.7)
+    assert lease.acquire(sessions, job_id, "b", 5)
+    lease.release(sessions, job_id, "a")  # not the holder: no effect
+    assert not lease.acquire(sessions, job_id, "a", 5)
+    lease.release(sessions, job_id, "b")
+    assert lease.acquire(sessions, job_id, "a", 5)
+
+
+def test_scheduler_runs_due_job_then_only_changes(db):
+    settings, sessions = db
+    with N5wsSite(entries=5) as site:
+        with sessions.begin() as s:
+            job_id = _job(s, settings, OSLO, f"{site.base}/api", schedule="every 1h").id
+        sched = JobScheduler(settings, sessions, echo=lambda m: None)
+
+        def _runs():
+            with sessions() as s:
+                return list(s.scalars(select(HarvestRun).where(HarvestRun.job_id == job_id)))
+
+        t = threading.Thread(target=sched.serve, daemon=True)
+        t.start()
+        try:
+            _wait(lambda: any(r.finished_at for r in _runs()))
+            first_requests = site.count()
+            with sessions() as s:
+                assert s.get(Job, job_id).state["since"]
+            site.reset_counts()
+            site.touch("jp-1", offentligTittel="Endret tittel om reguleringsplan")
+            with sessions.begin() as s:
+                s.get(Job, job_id).run_requested = "incremental"
+            _wait(lambda: len([r for r in _runs() if r.finished_at]) == 2)
+        finally:
+            sched.stop()
+            t.join(30)
+        runs = sorted(_runs(), key=lambda r: r.id)
+        assert [r.status for r in runs] == ["ok", "ok"], [r.errors for r in runs]
+        assert runs[0].counts["new"] == 5 and runs[0].trigger == "schedule"
+        assert runs[1].counts["updated"] == 1 and runs[1].counts.get("new", 0) == 0
+        assert runs[1].trigger == "manual"
+        assert site.count() < first_requests / 3
+        assert runs[1].log_tail and "harvest of job:" in runs[1].log_tail[0]
+        assert _search(settings, "reguleringsplan") == ["Endret tittel om reguleringsplan"]
+        with sessions() as s:
+            assert [r.id for r in list_runs(s, OSLO, job_id)] == [runs[1].id, runs[0].id]
+            assert list_runs(s, BERGEN) == []
+            assert s.get(Job, job_id).lease_owner is None
+
+
+def test_full_resync_ignores_checkpoint_and_sees_deletions(db):
+    settings, sessions = db
+    with N5wsSite(entries=4) as site:
+        with sessions.begin() as s:
+            job_id = _job(s, settings, OSLO, f"{site.base}/api").id
+        assert run_job(settings, sessions, job_id, worker="w").status == "ok"
+        del site.entries["jp-4"]
+        inc = run_job(settings, sessions, job_id, worker="w")
+        assert "deleted 0" in inc.summary
+        full = run_job(settings, sessions, job_id, worker="w", full=True)
+        assert "deleted 1" in full.summary and "unchanged 3" in full.summary
+
+
+def test_busy_job_is_not_run_twice(db):
+    settings, sessions = db
+    with sessions.begin() as s:
+        job_id = _job(s, settings, OSLO, "https://oslo.example.org/api").id
+    assert lease.acquire(sessions, job_id, "other-process", 60)
+    outcome = run_job(settings, sessions, job_id, worker="me")
+    assert outcome.status == "busy"
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(HarvestRun)) == 0
+
+
+def test_cli_jobs_add_list_run_disable_and_runs(db, monkeypatch):
+    settings, _sessions = db
+    for key, value in {
+        "INNSYN_DATA_DIR": str(settings.data_dir),
+        "INNSYN_SECRET_KEY": "test-secret",
+        "INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES": "true",
+        "INNSYN_HTTP_HOST_DELAY": "0",
+        "INNSYN_OPENSEARCH_URLS": settings.opensearch_urls[0],
+        "INNSYN_TIKA_URL": settings.tika_url,
+        "INNSYN_INDEX_PREFIX": settings.index_prefix,
+    }.items():
+        monkeypatch.setenv(key, value)
+    from innsyn.cli import main
+
+    runner = CliRunner()
+    with N5wsSite(entries=3) as site:
+        add = runner.invoke(
+            main,
+            [
+                "jobs",
+                "add",
+                "--name",
+                "Oslo N5",
+                "--agency",
+                "Oslo kommune",
+                "--harvester",
+                "n5ws",
+                "--location",
+                f"{site.base}/api",
+                "--schedule",
+                "every 15m",
+                "--param",
+                "page_size=2",
+            ],
+        )
+        assert add.exit_code == 0, add.output
+        listed = runner.invoke(main, ["jobs", "list"])
+        assert "Oslo N5" in listed.output and "every 15m" in listed.output
+        ran = runner.invoke(main, ["jobs", "run", "1"])
+        assert ran.exit_code == 0, ran.output
+        assert "ok: entries new 3" in ran.output
+        runs = runner.invoke(main, ["runs"])
+        assert "new 3" in runs.output
+        shown = runner.invoke(main, ["runs", "--show", "1"])
+        assert '"status": "ok"' in shown.output
+    assert runner.invoke(main, ["jobs", "disable", "1"]).exit_code == 0
+    assert "disabled" in runner.invoke(main, ["jobs", "list"]).output
+    bad = runner.invoke(
+        main,
+        [
+            "jobs",
+            "add",
+            "--name",
+            "x",
+            "--agency",
+            "nowhere",
+            "--harvester",
+            "n5ws",
+            "--location",
+            "https://e.org/",
+        ],
+    )
+    assert bad.exit_code == 2 and "no agency" in bad.output
+    assert runner.invoke(main, ["jobs", "run", "99"]).exit_code == 1
+
+
+def _search(settings, text):
+    from innsyn.indexing.names import alias_name
+    from innsyn.search_client import make_client
+
+    client = make_client(settings)
+    index = alias_name(settings, "journalpost")
+    client.indices.refresh(index=index)
+    body = {"query": {"query_string": {"query": text}}, "_source": ["offentlig_tittel"]}
+    hits = client.search(index=index, body=body)["hits"]["hits"]
+    return [h["_source"].get("offentlig_tittel") for h in hits]
+
+
+def _wait(cond, timeout=60.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not reached in time")
+
+
+def _scheduler_proc(settings):
+    env = {
+        **os.environ,
+        "INNSYN_DATA_DIR": str(settings.data_dir),
+        "INNSYN_SECRET_KEY": "test-secret",
+        "INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES": "true",
+        "INNSYN_HTTP_HOST_DELAY": "0",
+        "INNSYN_SCHEDULER_POLL_SECONDS": "0.3",
+        "INNSYN_JOB_LEASE_SECONDS": "3",
+        "INNSYN_HARVEST_COMMIT_EVERY": "2",
+        "INNSYN_OPENSEARCH_URLS": settings.opensearch_urls[0],
+        "INNSYN_TIKA_URL": settings.tika_url,
+        "INNSYN_INDEX_PREFIX": settings.index_prefix,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "innsyn.cli", "scheduler"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_scheduler_killed_mid_run_then_restarted_completes_without_duplicates(db):
+    settings, sessions = db
+    with N5wsSite(entries=12) as site:
+        site.delay = 0.05
+        with sessions.begin() as s:
+            job_id = _job(s, settings, OSLO, f"{site.base}/api", params={"page_size": "2"}).id
+        proc = _scheduler_proc(settings)
+        try:
+            _wait(lambda: site.count(lambda r: "/referanseFil" in r.path) >= 3)
+        finally:
+            proc.kill()
+            proc.wait(10)
+        with sessions() as s:
+            stored = s.scalar(select(func.count()).select_from(Journalpost))
+            assert 0 < stored < 12
+            assert s.get(Job, job_id).state is None
+        site.delay = 0
+        proc = _scheduler_proc(settings)
+        try:
+
+            def done():
+                with sessions() as s:
+                    return s.scalar(
+                        select(func.count()).where(
+                            HarvestRun.job_id == job_id, HarvestRun.status == "ok"
+                        )
+                    )
+
+            try:
+                _wait(done, timeout=90)
+            finally:
+                with sessions() as s:
+                    print([(r.status, r.errors) for r in s.scalars(select(HarvestRun))])
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, _ = proc.communicate(timeout=30)
+            print(out)
+        assert proc.returncode == 0, out
+        assert "scheduler stopped" in out
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Journalpost)) == 12
+        ids = list(s.scalars(select(Journalpost.system_id)))
+        assert len(ids) == len(set(ids)) == 12
+        statuses = sorted(s.scalars(select(HarvestRun.status).where(HarvestRun.job_id == job_id)))
+        assert statuses == ["abandoned", "ok"]
+        assert s.get(Job, job_id).state["since"]
+
+
+def test_sigterm_interrupts_cleanly_and_keeps_checkpoint(db):
+    settings, sessions = db
+    with N5wsSite(entries=20) as site:
+        site.delay = 0.1
+        with sessions.begin() as s:
+            job_id = _job(s, settings, OSLO, f"{site.base}/api", params={"page_size": "2"}).id
+        proc = _scheduler_proc(settings)
+        _wait(lambda: site.count(lambda r: "/referanseFil" in r.path) >= 2)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    with sessions() as s:
+        run = s.scalar(select(HarvestRun).where(HarvestRun.job_id == job_id))
+        assert run.status == "interrupted", out
+        assert run.finished_at is not None
+        job = s.get(Job, job_id)
+        assert job.state is None and job.lease_owner is None
+        assert s.scalar(select(func.count()).select_from(Journalpost)) >= 1
