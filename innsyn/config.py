@@ -168,6 +168,19 @@ class Settings(BaseSettings):
         description="Send the admin session cookie only over HTTPS (turn off only for "
         "local development over plain HTTP).",
     )
+    rate_limit_search: str = Field(
+        default="600 per minute",
+        description="Requests per client address to the search API and pages (flask-limiter "
+        "syntax); over it: 429 with Retry-After.",
+    )
+    rate_limit_login: str = Field(
+        default="10 per minute", description="Admin login attempts per client address."
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live; with several gunicorn workers use a "
+        "shared store (redis://...).",
+    )
     secret_key: str = Field(
         default="",
         description="Flask secret key for sessions. Empty: a random key per process.",

@@ -6,7 +6,7 @@ environment).
 
 from __future__ import annotations
 
-import secrets
+import datetime as dt
 from typing import Any
 
 from flask import Flask, current_app, render_template
@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from innsyn.config import Settings
+from innsyn.keys import secret_key
 from innsyn.search.params import ParamError
 from innsyn.search.service import SearchUnavailable
 from web.services import Services
@@ -32,16 +33,41 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the web application for ``settings`` (default: from the environment)."""
     settings = settings or Settings()
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
+    app.config.update(
+        SECRET_KEY=secret_key(settings),
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="innsyn_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["innsyn"] = Services(settings)
 
-    from web import api, health, views
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+    from flask_wtf.csrf import CSRFProtect
+
+    from web import admin, admin_api, api, health, views
     from web.i18n import current_language, translate
+
+    csrf = CSRFProtect(app)
+    limiter = Limiter(get_remote_address, app=app)
+    limiter.limit(settings.rate_limit_search)(api.bp)
+    limiter.limit(settings.rate_limit_search)(views.bp)
+    csrf.exempt(api.bp)
+    csrf.exempt(admin_api.bp)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin_api.bp)
+    app.register_blueprint(admin.bp)
+    limited: Any = limiter.limit(settings.rate_limit_login, methods=["POST"])
+    app.view_functions["admin.login"] = limited(app.view_functions["admin.login"])
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from innsyn.auth import Actor
 from innsyn.config import Settings
-from innsyn.http_client import HttpFailure, check_address
+from innsyn.http_client import BlockedAddress, HttpFailure, check_address
 from innsyn.jobs.schedule import ScheduleError, parse_schedule
 from innsyn.keys import encrypt_credentials
 from innsyn.store.models import AuditEntry, Enhet, HarvestRun, Job, utcnow
@@ -143,8 +143,10 @@ def _validate(
         if location.startswith(("http://", "https://")):
             try:
                 check_address(location, settings.http_allow_private_addresses)
-            except HttpFailure as exc:
+            except BlockedAddress as exc:
                 errors["location"] = str(exc)
+            except HttpFailure:
+                pass  # not resolvable now; checked again at every request
         elif not location:
             errors["location"] = "a URL or path is required"
         elif not actor.site_admin:
