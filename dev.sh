@@ -54,9 +54,22 @@ cmd_demo() {
     "$VENV/bin/innsyn" services up
     "$VENV/bin/innsyn" db upgrade
     "$VENV/bin/innsyn" demo load
-    local bind="${INNSYN_WEB_BIND:-127.0.0.1:8000}"
-    say "Serving the web UI on http://$bind (Ctrl-C stops the web server; 'innsyn services down' stops OpenSearch and Tika)"
-    exec "$VENV/bin/gunicorn" --bind "$bind" --workers "${INNSYN_WEB_WORKERS:-2}" \
+    local data="${INNSYN_DATA_DIR:-data}" bind="${INNSYN_WEB_BIND:-127.0.0.1:8000}"
+    if [ ! -f "$data/demo-admin.txt" ]; then
+        local pw
+        pw="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(12))')"
+        INNSYN_USER_PASSWORD="$pw" "$VENV/bin/innsyn" users add admin --site-admin
+        (umask 077; printf 'user: admin\npassword: %s\n' "$pw" > "$data/demo-admin.txt")
+    fi
+    say "Admin UI: http://$bind/admin/ (credentials in $data/demo-admin.txt)"
+    # Plain HTTP on loopback for the demo only; production serves HTTPS with Secure cookies.
+    export INNSYN_SESSION_COOKIE_SECURE="${INNSYN_SESSION_COOKIE_SECURE:-false}"
+    say "Starting the job scheduler in the background (log: $data/scheduler.log)"
+    "$VENV/bin/innsyn" scheduler >>"$data/scheduler.log" 2>&1 &
+    SCHED_PID=$!
+    trap 'kill -TERM $SCHED_PID 2>/dev/null; wait $SCHED_PID 2>/dev/null' EXIT
+    say "Serving the web UI on http://$bind (Ctrl-C stops the web server and the scheduler; 'innsyn services down' stops OpenSearch and Tika)"
+    "$VENV/bin/gunicorn" --bind "$bind" --workers "${INNSYN_WEB_WORKERS:-2}" \
         --access-logfile - 'web.wsgi:app'
 }
 

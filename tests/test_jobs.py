@@ -285,6 +285,20 @@ def test_cli_jobs_add_list_run_disable_and_runs(db, monkeypatch):
     assert bad.exit_code == 2 and "no agency" in bad.output
     assert runner.invoke(main, ["jobs", "run", "99"]).exit_code == 1
 
+    monkeypatch.setenv("INNSYN_USER_PASSWORD", "a-long-enough-password")
+    added = runner.invoke(main, ["users", "add", "olga", "--agency", "oslo"])
+    assert added.exit_code == 0, added.output
+    assert runner.invoke(main, ["users", "add", "olga", "--agency", "oslo"]).exit_code == 2
+    both = runner.invoke(main, ["users", "add", "x", "--agency", "oslo", "--site-admin"])
+    assert both.exit_code == 2
+    key = runner.invoke(main, ["apikeys", "create", "--agency", "oslo", "--name", "ci"])
+    assert key.exit_code == 0 and key.output.startswith("innsyn_")
+    from innsyn.auth import actor_for_api_key
+
+    with _sessions.begin() as s:
+        actor = actor_for_api_key(s, key.output.strip())
+        assert actor is not None and actor.agency_id == "oslo"
+
 
 def _search(settings, text):
     from innsyn.indexing.names import alias_name
