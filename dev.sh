@@ -64,6 +64,9 @@ cmd_demo() {
     say "Admin UI: http://$bind/admin/ (credentials in $data/demo-admin.txt)"
     # Plain HTTP on loopback for the demo only; production serves HTTPS with Secure cookies.
     export INNSYN_SESSION_COOKIE_SECURE="${INNSYN_SESSION_COOKIE_SECURE:-false}"
+    # The demo may harvest from servers on this machine (e.g. http://127.0.0.1:8080/);
+    # production keeps the default (false) so job URLs cannot reach internal addresses.
+    export INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES="${INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES:-true}"
     say "Starting the job scheduler in the background (log: $data/scheduler.log)"
     "$VENV/bin/innsyn" scheduler >>"$data/scheduler.log" 2>&1 &
     SCHED_PID=$!

@@ -400,9 +400,13 @@ def test_sigterm_interrupts_cleanly_and_keeps_checkpoint(db):
         with sessions.begin() as s:
             job_id = _job(s, settings, OSLO, f"{site.base}/api", params={"page_size": "2"}).id
         proc = _scheduler_proc(settings)
-        _wait(lambda: site.count(lambda r: "/referanseFil" in r.path) >= 2)
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=60)
+        try:
+            _wait(lambda: site.count(lambda r: "/referanseFil" in r.path) >= 2)
+            proc.send_signal(signal.SIGTERM)
+            out, _ = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     assert proc.returncode == 0, out
     with sessions() as s:
         run = s.scalar(select(HarvestRun).where(HarvestRun.job_id == job_id))
