@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
@@ -35,6 +35,7 @@ from innsyn.store.models import Enhet, HarvestRun, Journalpost, Saksmappe, utcno
 
 MAX_MESSAGES = 20
 LOG_TAIL = 60
+BUSY_RETRIES = 5
 
 
 class Interrupted(Exception):
@@ -188,10 +189,9 @@ def _ingest(
                 session.flush()
             elif isinstance(rec, JournalpostRecord):
                 try:
-                    with session.begin_nested():
-                        jp_id = _entry(
-                            settings, session, blobs, source_key, rec, default_enhet, report
-                        )
+                    jp_id = _entry_retrying(
+                        settings, session, blobs, source_key, rec, default_enhet, report
+                    )
                     seen["journalpost"].add(jp_id)
                 except SQLAlchemyError as exc:
                     report.counts["failed"] += 1
@@ -223,6 +223,39 @@ def _ingest(
         session.close()
     clock.finish()
     return seen
+
+
+def _is_busy(exc: SQLAlchemyError) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
+
+
+def _entry_retrying(
+    settings: Settings,
+    session: Session,
+    blobs: BlobStore,
+    source_key: str,
+    rec: JournalpostRecord,
+    default_enhet: str | None,
+    report: HarvestReport,
+) -> str:
+    """``_entry`` in a savepoint; a busy or locked database is retried, not failed.
+
+    SQLite refuses a write from a transaction whose read snapshot another writer has
+    overtaken (waiting would not help): the batch so far is committed, which releases
+    the snapshot, and the entry is tried again after a pause.
+    """
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            with session.begin_nested():
+                return _entry(settings, session, blobs, source_key, rec, default_enhet, report)
+        except OperationalError as exc:
+            if not _is_busy(exc) or attempt == BUSY_RETRIES:
+                raise
+            session.commit()
+            report.counts["db_busy_retries"] += 1
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _entry(
