@@ -197,7 +197,7 @@ class DocumentsHarvester(Harvester):
         def _open() -> BinaryIO:
             if spool is not None and not spool.closed:
                 spool.seek(0)
-                return _Unclosable(spool)  # type: ignore[return-value]
+                return spool  # type: ignore[return-value]
             fresh = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
             self.http.download(url, fresh)  # type: ignore[arg-type]
             fresh.seek(0)
@@ -311,25 +311,6 @@ class DocumentsHarvester(Harvester):
                 continue
             out.setdefault(item.url, item)
         return list(out.values())
-
-
-class _Unclosable:
-    """The spooled download handed to the pipeline, left open for the harvester to close."""
-
-    def __init__(self, fh: IO[bytes]) -> None:
-        self._fh = fh
-
-    def read(self, n: int = -1) -> bytes:
-        return self._fh.read(n)
-
-    def __enter__(self) -> _Unclosable:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 def _charset(content_type: str) -> str:

@@ -11,13 +11,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
-from innsyn.store.models import ROLES, ApiKey, Enhet, User, utcnow
+from innsyn.store.models import ROLES, ApiKey, AuditEntry, Enhet, User, utcnow
 
 _hasher = PasswordHasher()
 KEY_PREFIX = "innsyn"
@@ -45,6 +46,29 @@ class Actor:
 
 
 CLI_ACTOR = Actor("cli", "site_admin", None)
+
+
+def scoped(query: Select[Any], column: Any, actor: Actor) -> Select[Any]:
+    """``query`` limited to the actor's agency (no limit for site admins)."""
+    if actor.site_admin:
+        return query
+    return query.where(column == actor.agency_id) if actor.agency_id else query.where(false())
+
+
+def audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    target: str,
+    agency_id: str | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Record who did what to which target; never pass credential values in ``details``."""
+    session.add(
+        AuditEntry(
+            actor=actor.name, action=action, target=target, agency_id=agency_id, details=details
+        )
+    )
 
 
 def hash_password(password: str) -> str:
@@ -153,3 +177,30 @@ def actor_for_api_key(session: Session, plain: str) -> Actor | None:
     key.last_used_at = utcnow()
     role = "agency_admin" if key.agency_id else "site_admin"
     return Actor(f"apikey:{key.prefix}", role, key.agency_id)
+
+
+def issue_api_key(
+    session: Session, actor: Actor, name: str, agency_id: str | None
+) -> tuple[ApiKey, str]:
+    """A key for ``agency_id`` (agency admins: always their own agency), audited."""
+    if not name.strip():
+        raise AuthError("give the key a name")
+    if not actor.site_admin:
+        agency_id = actor.agency_id
+    key, plain = create_api_key(session, name.strip()[:200], agency_id or None, actor.name)
+    audit(session, actor, "apikey.create", f"apikey:{key.prefix}", key.agency_id, {"name": name})
+    return key, plain
+
+
+def list_api_keys(session: Session, actor: Actor) -> list[ApiKey]:
+    query = select(ApiKey).order_by(ApiKey.id.desc())
+    return list(session.scalars(scoped(query, ApiKey.agency_id, actor)))
+
+
+def revoke_api_key(session: Session, actor: Actor, key_id: int) -> None:
+    """Revoke a key within the actor's reach; ``LookupError`` otherwise."""
+    key = session.get(ApiKey, key_id)
+    if key is None or not actor.may_reach(key.agency_id):
+        raise LookupError(f"no API key {key_id}")
+    key.revoked_at = utcnow()
+    audit(session, actor, "apikey.revoke", f"apikey:{key.prefix}", key.agency_id)

@@ -35,11 +35,15 @@ def run_cmd(
     from harvesters.base import HarvestError
     from innsyn.harvest.pipeline import harvest as run_harvest
     from innsyn.harvest.registry import get_harvester
+    from innsyn.http_client import HttpClient, HttpPolicy
     from innsyn.store.db import make_engine, make_sessionmaker, migrate
 
     settings = Settings()
+    http = HttpClient(HttpPolicy.from_settings(settings))
     try:
-        instance = get_harvester(harvester, location, {"complete": "true" if complete else ""})
+        instance = get_harvester(
+            harvester, location, {"complete": "true" if complete else ""}, http=http
+        )
     except KeyError as exc:
         click.secho(f"Error: {exc.args[0]}", fg="red", err=True)
         sys.exit(2)
@@ -58,6 +62,8 @@ def run_cmd(
     except HarvestError as exc:
         click.secho(f"Error: {exc}", fg="red", err=True)
         sys.exit(1)
+    finally:
+        http.close()
     click.echo(report.summary())
     for message in report.errors[:10]:
         click.echo(f"  error: {message}")

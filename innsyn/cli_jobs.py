@@ -278,8 +278,7 @@ def users_add(username: str, agency: str | None, site_admin: bool) -> None:
     """Add USERNAME; the password is asked for (or read from INNSYN_USER_PASSWORD)."""
     import os
 
-    from innsyn.auth import CLI_ACTOR, AuthError, create_user, resolve_agency
-    from innsyn.jobs.service import audit
+    from innsyn.auth import CLI_ACTOR, AuthError, audit, create_user, resolve_agency
 
     if site_admin == bool(agency):
         _fail("give exactly one of --agency or --site-admin", 2)
@@ -307,14 +306,12 @@ def apikeys() -> None:
 @click.option("--name", required=True, help="What the key is for.")
 def apikeys_create(agency: str | None, name: str) -> None:
     """Create a key and print it once (only its hash is stored)."""
-    from innsyn.auth import CLI_ACTOR, AuthError, create_api_key, resolve_agency
-    from innsyn.jobs.service import audit
+    from innsyn.auth import CLI_ACTOR, AuthError, issue_api_key, resolve_agency
 
     try:
         with _sessions(Settings()).begin() as s:
             agency_id = resolve_agency(s, agency).id if agency else None
-            key, plain = create_api_key(s, name, agency_id, CLI_ACTOR.name)
-            audit(s, CLI_ACTOR, "apikey.create", f"apikey:{key.prefix}", agency_id)
+            _key, plain = issue_api_key(s, CLI_ACTOR, name, agency_id)
     except AuthError as exc:
         _fail(str(exc), 2)
     click.echo(plain)

@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+USER_AGENT = "InnsynHarvester/0.1 (+https://github.com/innsyn/innsyn; public records search)"
 
 
 def _default_data_dir() -> Path:
@@ -136,7 +138,7 @@ class Settings(BaseSettings):
         default=120.0, description="Longest wait (seconds) a Retry-After header can ask for."
     )
     http_user_agent: str = Field(
-        default="InnsynHarvester/0.1 (+https://github.com/innsyn/innsyn; public records search)",
+        default=USER_AGENT,
         description="User-Agent the harvesters send: says who we are and where to read more.",
     )
     http_host_delay: float = Field(
@@ -210,24 +212,6 @@ class Settings(BaseSettings):
     def services_dir(self) -> Path:
         """Where local services keep their pid files, data and logs."""
         return self.data_dir / "services"
-
-
-def http_policy(settings: Settings, politeness: dict[str, object] | None = None) -> Any:
-    """The HTTP policy of a harvest: site settings, overridden by a job's politeness."""
-    from innsyn.http_client import HttpPolicy
-
-    pol = politeness or {}
-    return HttpPolicy(
-        timeout=settings.http_timeout,
-        retries=settings.http_retries,
-        backoff=settings.http_backoff,
-        max_retry_after=settings.http_max_retry_after,
-        max_bytes=settings.max_file_size,
-        user_agent=settings.http_user_agent,
-        host_delay=float(pol.get("delay", settings.http_host_delay)),  # type: ignore[arg-type]
-        max_parallel=int(pol.get("max_parallel", settings.http_max_parallel)),  # type: ignore[call-overload]
-        allow_private=settings.http_allow_private_addresses,
-    )
 
 
 def describe_settings() -> list[tuple[str, str, str]]:

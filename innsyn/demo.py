@@ -58,15 +58,19 @@ def load_demo(settings: Settings, echo: Echo, testdata: Path = TESTDATA) -> int:
     except ImportError:
         echo("no harvester is installed yet: the web UI starts with an empty index")
         return 0
+    from innsyn.http_client import HttpClient, HttpPolicy
+
     installed = available()
     done = 0
-    for kind, rel, source_key in DEMO_SOURCES:
-        location = testdata / rel
-        if kind not in installed or not location.exists():
-            echo(f"skipped {kind} {rel}: harvester or data not available")
-            continue
-        echo(f"harvesting {kind} {rel}")
-        report = harvest(settings, sessions, get_harvester(kind, str(location)), source_key, echo)
-        echo(f"  {report.summary()}")
-        done += 1
+    with HttpClient(HttpPolicy.from_settings(settings)) as http:
+        for kind, rel, source_key in DEMO_SOURCES:
+            location = testdata / rel
+            if kind not in installed or not location.exists():
+                echo(f"skipped {kind} {rel}: harvester or data not available")
+                continue
+            echo(f"harvesting {kind} {rel}")
+            instance = get_harvester(kind, str(location), http=http)
+            report = harvest(settings, sessions, instance, source_key, echo)
+            echo(f"  {report.summary()}")
+            done += 1
     return done

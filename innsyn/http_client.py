@@ -18,13 +18,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
-USER_AGENT = "InnsynHarvester/0.1 (+https://github.com/innsyn/innsyn; public records search)"
+from innsyn.config import USER_AGENT, Settings
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
 
@@ -59,6 +60,24 @@ class HttpPolicy:
     max_parallel: int = 2
     allow_private: bool = False
     respect_robots: bool = True
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, politeness: dict[str, Any] | None = None
+    ) -> HttpPolicy:
+        """The site's settings, with a job's politeness (delay, max_parallel) on top."""
+        pol = politeness or {}
+        return cls(
+            timeout=settings.http_timeout,
+            retries=settings.http_retries,
+            backoff=settings.http_backoff,
+            max_retry_after=settings.http_max_retry_after,
+            max_bytes=settings.max_file_size,
+            user_agent=settings.http_user_agent,
+            host_delay=float(pol.get("delay", settings.http_host_delay)),
+            max_parallel=int(pol.get("max_parallel", settings.http_max_parallel)),
+            allow_private=settings.http_allow_private_addresses,
+        )
 
 
 @dataclass

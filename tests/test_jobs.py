@@ -373,15 +373,10 @@ def test_scheduler_killed_mid_run_then_restarted_completes_without_duplicates(db
                         )
                     )
 
-            try:
-                _wait(done, timeout=90)
-            finally:
-                with sessions() as s:
-                    print([(r.status, r.errors) for r in s.scalars(select(HarvestRun))])
+            _wait(done, timeout=90)
         finally:
             proc.send_signal(signal.SIGTERM)
             out, _ = proc.communicate(timeout=30)
-            print(out)
         assert proc.returncode == 0, out
         assert "scheduler stopped" in out
     with sessions() as s:
@@ -415,3 +410,29 @@ def test_sigterm_interrupts_cleanly_and_keeps_checkpoint(db):
         job = s.get(Job, job_id)
         assert job.state is None and job.lease_owner is None
         assert s.scalar(select(func.count()).select_from(Journalpost)) >= 1
+
+
+def test_busy_database_is_retried_not_failed(offline_settings):
+    from sqlalchemy.exc import OperationalError
+
+    from innsyn.harvest.pipeline import HarvestReport, with_busy_retry
+
+    sessions = store(offline_settings)
+    report = HarvestReport()
+    calls = []
+
+    def write() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("UPDATE job", {}, Exception("database is locked"))
+        return "done"
+
+    with sessions() as s:
+        assert with_busy_retry(s, report, write) == "done"
+        assert report.counts["db_busy_retries"] == 2
+
+        def broken() -> str:
+            raise OperationalError("SELECT", {}, Exception("no such table: x"))
+
+        with pytest.raises(OperationalError):
+            with_busy_retry(s, report, broken)

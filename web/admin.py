@@ -13,12 +13,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from innsyn.auth import authenticate, create_api_key
+from innsyn.auth import AuthError, authenticate, issue_api_key, list_api_keys, revoke_api_key
 from innsyn.harvest.registry import available
 from innsyn.jobs.service import (
     JobInvalid,
     JobNotFound,
-    audit,
     audit_log,
     create_job,
     delete_job,
@@ -31,7 +30,7 @@ from innsyn.jobs.service import (
     run_view,
     update_job,
 )
-from innsyn.store.models import ApiKey, Enhet
+from innsyn.store.models import Enhet
 from web.admin_auth import current_actor, login_required
 from web.services import services
 
@@ -245,27 +244,18 @@ def audit_page() -> ResponseReturnValue:
 @bp.route("/keys", methods=["GET", "POST"])
 @login_required
 def keys() -> ResponseReturnValue:
-    actor = g.actor
     created = None
     error = None
     if request.method == "POST":
-        name = request.form.get("name", "").strip()[:200]
-        agency = request.form.get("agency_id") or actor.agency_id
-        if not actor.site_admin:
-            agency = actor.agency_id
-        if not name:
-            error = "Give the key a name."
-        else:
+        try:
             with services().sessions.begin() as s:
-                key, created = create_api_key(s, name, agency or None, actor.name)
-                audit(
-                    s, actor, "apikey.create", f"apikey:{key.prefix}", key.agency_id, {"name": name}
+                _key, created = issue_api_key(
+                    s, g.actor, request.form.get("name", ""), request.form.get("agency_id")
                 )
+        except AuthError as exc:
+            error = str(exc)
     with services().sessions() as s:
-        query = select(ApiKey).order_by(ApiKey.id.desc())
-        if not actor.site_admin:
-            query = query.where(ApiKey.agency_id == actor.agency_id)
-        rows = list(s.scalars(query))
+        rows = list_api_keys(s, g.actor)
     return render_template(
         "admin/keys.html", keys=rows, created=created, error=error, agencies=_agencies()
     )
@@ -274,14 +264,10 @@ def keys() -> ResponseReturnValue:
 @bp.post("/keys/<int:key_id>/revoke")
 @login_required
 def key_revoke(key_id: int) -> ResponseReturnValue:
-    from innsyn.store.models import utcnow
-
-    actor = g.actor
-    with services().sessions.begin() as s:
-        key = s.get(ApiKey, key_id)
-        if key is None or not (actor.site_admin or key.agency_id == actor.agency_id):
-            abort(404)
-        key.revoked_at = utcnow()
-        audit(s, actor, "apikey.revoke", f"apikey:{key.prefix}", key.agency_id)
+    try:
+        with services().sessions.begin() as s:
+            revoke_api_key(s, g.actor, key_id)
+    except LookupError:
+        abort(404)
     flash("Key revoked.")
     return redirect(url_for("admin.keys"))

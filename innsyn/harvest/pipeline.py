@@ -13,6 +13,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -189,8 +190,12 @@ def _ingest(
                 session.flush()
             elif isinstance(rec, JournalpostRecord):
                 try:
-                    jp_id = _entry_retrying(
-                        settings, session, blobs, source_key, rec, default_enhet, report
+                    jp_id = with_busy_retry(
+                        session,
+                        report,
+                        partial(
+                            _entry, settings, session, blobs, source_key, rec, default_enhet, report
+                        ),
                     )
                     seen["journalpost"].add(jp_id)
                 except SQLAlchemyError as exc:
@@ -230,25 +235,17 @@ def _is_busy(exc: SQLAlchemyError) -> bool:
     return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
 
 
-def _entry_retrying(
-    settings: Settings,
-    session: Session,
-    blobs: BlobStore,
-    source_key: str,
-    rec: JournalpostRecord,
-    default_enhet: str | None,
-    report: HarvestReport,
-) -> str:
-    """``_entry`` in a savepoint; a busy or locked database is retried, not failed.
+def with_busy_retry(session: Session, report: HarvestReport, write: Callable[[], str]) -> str:
+    """``write()`` in a savepoint; a busy or locked database is retried, not failed.
 
     SQLite refuses a write from a transaction whose read snapshot another writer has
     overtaken (waiting would not help): the batch so far is committed, which releases
-    the snapshot, and the entry is tried again after a pause.
+    the snapshot, and the write is tried again after a pause.
     """
     for attempt in range(BUSY_RETRIES + 1):
         try:
             with session.begin_nested():
-                return _entry(settings, session, blobs, source_key, rec, default_enhet, report)
+                return write()
         except OperationalError as exc:
             if not _is_busy(exc) or attempt == BUSY_RETRIES:
                 raise

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from innsyn.config import Settings, http_policy
+from innsyn.config import Settings
 from innsyn.jobs import lease
 from innsyn.keys import decrypt_credentials
 from innsyn.progress import ProgressCallback
@@ -52,7 +52,7 @@ def run_job(
     from harvesters.base import HarvestError
     from innsyn.harvest.pipeline import Interrupted, harvest
     from innsyn.harvest.registry import get_harvester
-    from innsyn.http_client import HttpClient
+    from innsyn.http_client import HttpClient, HttpPolicy
 
     if not lease.acquire(sessions, job_id, worker, settings.job_lease_seconds):
         return RunOutcome(job_id, "busy", summary="already running in another worker")
@@ -71,30 +71,17 @@ def run_job(
             full = bool(full) or requested == "full"
             if requested and trigger == "schedule":
                 trigger = "full" if full else "manual"
-            snapshot = {
-                "harvester": job.harvester,
-                "location": job.location,
-                "params": dict(job.params or {}),
-                "state": None if full else dict(job.state or {}),
-                "politeness": dict(job.politeness or {}),
-                "credentials": job.credentials,
-                "agency_id": job.agency_id,
-            }
-        creds = decrypt_credentials(settings, snapshot["credentials"])  # type: ignore[arg-type]
+            if full:
+                job.state = None
+        creds = decrypt_credentials(settings, job.credentials)
         headers = {"Authorization": f"Bearer {creds['token']}"} if "token" in creds else None
         auth = (creds["username"], creds.get("password", "")) if "username" in creds else None
         http = HttpClient(
-            http_policy(settings, snapshot["politeness"]),  # type: ignore[arg-type]
-            auth=auth,
-            headers=headers,
+            HttpPolicy.from_settings(settings, job.politeness), auth=auth, headers=headers
         )
         with http, lease.Heartbeat(sessions, job_id, worker, settings.job_lease_seconds) as beat:
             harvester = get_harvester(
-                str(snapshot["harvester"]),
-                str(snapshot["location"]),
-                snapshot["params"],  # type: ignore[arg-type]
-                http=http,
-                state=snapshot["state"],  # type: ignore[arg-type]
+                job.harvester, job.location, job.params or {}, http=http, state=job.state
             )
 
             def _stop() -> bool:
@@ -107,7 +94,7 @@ def run_job(
                     harvester,
                     f"job:{job_id}",
                     progress,
-                    default_enhet=str(snapshot["agency_id"]),
+                    default_enhet=job.agency_id,
                     job_id=job_id,
                     trigger=trigger,
                     worker=worker,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from innsyn.auth import Actor
+from innsyn.auth import Actor, audit, scoped
 from innsyn.config import Settings
 from innsyn.http_client import BlockedAddress, HttpFailure, check_address
 from innsyn.jobs.schedule import ScheduleError, parse_schedule
@@ -85,26 +85,8 @@ def run_view(run: HarvestRun) -> dict[str, Any]:
     }
 
 
-def audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    target: str,
-    agency_id: str | None,
-    details: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        AuditEntry(
-            actor=actor.name, action=action, target=target, agency_id=agency_id, details=details
-        )
-    )
-
-
 def list_jobs(session: Session, actor: Actor) -> list[Job]:
-    query = select(Job).order_by(Job.id)
-    if not actor.site_admin:
-        query = query.where(Job.agency_id == (actor.agency_id or "\x00"))
-    return list(session.scalars(query))
+    return list(session.scalars(scoped(select(Job).order_by(Job.id), Job.agency_id, actor)))
 
 
 def get_job(session: Session, actor: Actor, job_id: int) -> Job:
@@ -273,9 +255,7 @@ def list_runs(
         get_job(session, actor, job_id)
         query = query.where(HarvestRun.job_id == job_id)
     elif not actor.site_admin:
-        query = query.join(Job, Job.id == HarvestRun.job_id).where(
-            Job.agency_id == (actor.agency_id or "\x00")
-        )
+        query = scoped(query.join(Job, Job.id == HarvestRun.job_id), Job.agency_id, actor)
     return list(session.scalars(query.order_by(HarvestRun.id.desc()).limit(limit)))
 
 
@@ -291,6 +271,4 @@ def get_run(session: Session, actor: Actor, run_id: int) -> HarvestRun:
 
 def audit_log(session: Session, actor: Actor, limit: int = 100) -> list[AuditEntry]:
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if not actor.site_admin:
-        query = query.where(AuditEntry.agency_id == (actor.agency_id or "\x00"))
-    return list(session.scalars(query))
+    return list(session.scalars(scoped(query, AuditEntry.agency_id, actor)))
