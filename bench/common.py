@@ -1,0 +1,118 @@
+"""What every benchmark shares: settings for a scratch installation against running
+services, the result shape, targets, percentiles and peak memory.
+
+A benchmark module exposes ``run(opts: BenchOptions) -> BenchResult``. ``bench.run_all``
+calls them in turn and writes every result as JSON and as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from innsyn.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTDATA = ROOT.parent / "shared" / "testdata"
+
+
+@dataclass
+class BenchOptions:
+    """Sizes and knobs of one benchmark run (``bench.run_all`` fills it from the CLI)."""
+
+    entries: int = 20_000
+    documents: int = 200
+    search_entries: int = 20_000
+    search_seconds: float = 10.0
+    concurrency: Sequence[int] = (1, 4, 16)
+    seed: int = 1
+    workdir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "innsyn-bench")
+    keep: bool = False
+
+
+@dataclass
+class Target:
+    """One target of the issue, checked by the benchmark that measures it."""
+
+    name: str
+    wanted: str
+    measured: str
+    met: bool
+
+
+@dataclass
+class BenchResult:
+    name: str
+    figures: dict[str, Any] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def scratch_settings(workdir: Path, name: str, **extra: Any) -> Settings:
+    """Settings of a fresh installation under ``workdir/name`` against the running services
+    (``INNSYN_OPENSEARCH_URLS`` / ``INNSYN_TIKA_URL``), with its own index prefix."""
+    data = workdir / f"{name}-{uuid.uuid4().hex[:6]}"
+    if data.exists():
+        shutil.rmtree(data)
+    data.mkdir(parents=True)
+    base = Settings()
+    values: dict[str, Any] = {
+        "data_dir": data,
+        "database_url": "",
+        "blob_dir": None,
+        "index_prefix": f"bench-{name}",
+        "http_allow_private_addresses": True,
+    }
+    values.update(extra)
+    return base.model_copy(update=values)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The ``p``-th percentile (0-100) by nearest rank; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux ru_maxrss is KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_peak_rss_mib() -> float:
+    """Peak resident memory of the largest waited-for child process, in MiB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+@contextmanager
+def timed() -> Iterator[list[float]]:
+    """``with timed() as t: ...`` then ``t[0]`` is the elapsed seconds."""
+    box: list[float] = []
+    started = time.perf_counter()
+    try:
+        yield box
+    finally:
+        box.append(time.perf_counter() - started)
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 1
