@@ -116,3 +116,76 @@ def say(message: str) -> None:
 
 def cpu_count() -> int:
     return os.cpu_count() or 1
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a child process (CLI, gunicorn) use ``settings``."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "INNSYN_DATA_DIR": str(settings.data_dir),
+            "INNSYN_DATABASE_URL": settings.database_url,
+            "INNSYN_INDEX_PREFIX": settings.index_prefix,
+            "INNSYN_OPENSEARCH_URLS": ",".join(settings.opensearch_urls),
+            "INNSYN_TIKA_URL": settings.tika_url,
+            "INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES": str(settings.http_allow_private_addresses),
+        }
+    )
+    if settings.blob_dir is not None:
+        env["INNSYN_BLOB_DIR"] = str(settings.blob_dir)
+    return env
+
+
+@dataclass
+class ChildRun:
+    """A finished child process: exit code, wall seconds, peak RSS (MiB) of it and its children."""
+
+    returncode: int
+    seconds: float
+    peak_rss_mib: float
+    output_tail: list[str]
+
+
+def run_child(cmd: Sequence[str], env: dict[str, str], echo: bool = True) -> ChildRun:
+    """Run ``cmd``, sampling its resident memory every 50 ms; stream its output."""
+    import subprocess
+    import threading
+    from collections import deque
+
+    import psutil
+
+    tail: deque[str] = deque(maxlen=40)
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        list(cmd), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        try:
+            p = psutil.Process(proc.pid)
+            while not done.is_set():
+                try:
+                    rss = p.memory_info().rss
+                    rss += sum(c.memory_info().rss for c in p.children(recursive=True))
+                except psutil.Error:
+                    break
+                peak = max(peak, rss)
+                done.wait(0.05)
+        except psutil.Error:
+            return
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        tail.append(line.rstrip())
+        if echo:
+            print(f"    {line.rstrip()}", flush=True)
+    proc.wait()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return ChildRun(proc.returncode, seconds, peak / 1024 / 1024, list(tail))

@@ -1,137 +1,268 @@
-"""Benchmark: our indexing path (store -> documents -> streaming_bulk, ``catch_up``)
-against a raw ``_bulk`` of the same final documents into the same OpenSearch, same run.
+"""Benchmark: N journal entries (metadata only) through our whole path against a raw
+``_bulk`` of the same final documents into the same OpenSearch, in the same run.
 
-Usage: .venv/bin/python -m bench.ingest [N]   (services from `innsyn services up`)
-Prints entries/s for both and the ratio. Synthetic entries go into a temporary store.
+Ours: ``innsyn harvest run noark5`` on a generated Noark 5 extraction (``bench.datagen``)
+in a child process: parse the XML, upsert into the store (SQLite), index. Its peak
+resident memory is sampled; the same harvest of a tenth of the entries shows whether
+memory grows with the size of the extraction.
+
+Raw: the documents our run put into OpenSearch (journal entries and case files) are read
+back, written to an NDJSON file (not timed), then posted to ``_bulk`` into new indices
+with the same settings and mappings, in chunks of the same size, one request at a time
+as ours sends them.
+
+    .venv/bin/python -m bench.ingest [--entries N] [--workdir DIR] [--keep]
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import random
+import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+import click
 import httpx
 
+from bench.common import (
+    BenchOptions,
+    BenchResult,
+    Target,
+    run_child,
+    say,
+    scratch_settings,
+    settings_env,
+)
 from innsyn.config import Settings
-from innsyn.indexing.documents import journalpost_document
-from innsyn.indexing.indexer import catch_up
 from innsyn.indexing.mappings import index_body
-from innsyn.search_client import make_client
-from innsyn.store.blobs import BlobStore
-from innsyn.store.db import make_engine, make_sessionmaker, migrate
-from innsyn.store.models import Enhet, Journalpost, Saksmappe
+from innsyn.indexing.names import KINDS, alias_name
 
-WORDS = [
-    "søknad",
-    "om",
-    "tilskudd",
-    "byggesak",
-    "dispensasjon",
-    "reguleringsplan",
-    "vedtak",
-    "klage",
-    "skjenkebevilling",
-    "gnr",
-    "bnr",
-    "tilbygg",
-    "garasje",
-    "veg",
-    "vann",
-    "avløp",
-    "barnehage",
-    "skole",
-]
+RAW_PREFIX = "bench-rawbulk"
+MEMORY_FLAT_SLACK = 1.25
+MEMORY_FLAT_MIB = 30.0
 
 
-def fill_store(sessions, n: int, seed: int = 1) -> None:
-    rnd = random.Random(seed)
-    with sessions.begin() as s:
-        enhet = Enhet(id="en_bench", navn="Benchmark kommune")
-        s.add(enhet)
-        for i in range(n):
-            if i % 5 == 0:
-                sak = Saksmappe(
-                    id=f"sm_{i}",
-                    source_key="bench",
-                    system_id=f"S{i}",
-                    saksaar=2020 + i % 6,
-                    sakssekvensnummer=i + 1,
-                    enhet=enhet,
-                    offentlig_tittel=" ".join(rnd.choices(WORDS, k=5)),
-                )
-                s.add(sak)
-            s.add(
-                Journalpost(
-                    id=f"jp_{i:08d}",
-                    source_key="bench",
-                    system_id=f"J{i}",
-                    saksmappe=sak,
-                    enhet=enhet,
-                    journalaar=2020 + i % 6,
-                    journalsekvensnummer=i,
-                    journalpostnummer=i % 5 + 1,
-                    journalposttype=rnd.choice("IUNX"),
-                    journaldato=dt.date(2020, 1, 1) + dt.timedelta(days=i % 2000),
-                    offentlig_tittel=" ".join(rnd.choices(WORDS, k=8)),
-                )
+def harvest_child(settings: Settings, source: Path, label: str) -> dict[str, Any]:
+    """Harvest ``source`` with our CLI in a child process; wall time and peak RSS."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "innsyn.cli",
+        "harvest",
+        "run",
+        "noark5",
+        str(source),
+        "--source-key",
+        f"bench-{label}",
+        "--no-extract",
+    ]
+    say(f"ours ({label}): {' '.join(cmd[2:])}")
+    child = run_child(cmd, settings_env(settings))
+    if child.returncode != 0:
+        raise RuntimeError(f"harvest failed ({child.returncode}): {child.output_tail[-5:]}")
+    return {"seconds": child.seconds, "peak_rss_mib": child.peak_rss_mib}
+
+
+def dump_documents(settings: Settings, out: Path) -> dict[str, int]:
+    """Write every document our run indexed as ``_bulk`` NDJSON per kind; counts per kind."""
+    from opensearchpy.helpers import scan
+
+    from innsyn.search_client import make_client
+
+    client = make_client(settings)
+    counts: dict[str, int] = {}
+    for kind in KINDS:
+        n = 0
+        with (out / f"{kind}.ndjson").open("w", encoding="utf-8") as fh:
+            for hit in scan(
+                client, index=alias_name(settings, kind), query={"sort": ["_doc"]}, size=2000
+            ):
+                action = {"index": {"_index": f"{RAW_PREFIX}-{kind}", "_id": hit["_id"]}}
+                fh.write(json.dumps(action) + "\n")
+                fh.write(json.dumps(hit["_source"], ensure_ascii=False) + "\n")
+                n += 1
+        counts[kind] = n
+    return counts
+
+
+def raw_bulk(settings: Settings, dump_dir: Path) -> float:
+    """Post the dumped NDJSON to ``_bulk`` (same index settings, same chunk size); seconds."""
+    url = settings.opensearch_urls[0]
+    chunk = settings.bulk_chunk_size
+    with httpx.Client(timeout=300) as http:
+        for kind in KINDS:
+            http.delete(f"{url}/{RAW_PREFIX}-{kind}")
+            http.put(
+                f"{url}/{RAW_PREFIX}-{kind}", json=index_body(settings, kind)
+            ).raise_for_status()
+        started = time.perf_counter()
+        for kind in KINDS:
+            buf: list[str] = []
+            with (dump_dir / f"{kind}.ndjson").open(encoding="utf-8") as fh:
+                for line in fh:
+                    buf.append(line)
+                    if len(buf) == 2 * chunk:
+                        _post(http, url, buf)
+                        buf = []
+            if buf:
+                _post(http, url, buf)
+        http.post(f"{url}/{RAW_PREFIX}-*/_refresh").raise_for_status()
+        seconds = time.perf_counter() - started
+        for kind in KINDS:
+            http.delete(f"{url}/{RAW_PREFIX}-{kind}")
+    return seconds
+
+
+def _post(http: httpx.Client, url: str, lines: list[str]) -> None:
+    r = http.post(
+        f"{url}/_bulk",
+        content="".join(lines).encode("utf-8"),
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+    r.raise_for_status()
+    if r.json().get("errors"):
+        raise RuntimeError("raw _bulk reported item errors")
+
+
+def _store_count(settings: Settings) -> int:
+    from sqlalchemy import func, select
+
+    from innsyn.store.db import make_engine, make_sessionmaker
+    from innsyn.store.models import Journalpost
+
+    with make_sessionmaker(make_engine(settings))() as s:
+        return int(s.scalar(select(func.count()).select_from(Journalpost)) or 0)
+
+
+def _drop_indices(settings: Settings) -> None:
+    httpx.delete(f"{settings.opensearch_urls[0]}/{settings.index_prefix}-*", timeout=120)
+
+
+def run(opts: BenchOptions) -> BenchResult:
+    """Ingest ``opts.entries`` entries ours vs raw; memory at a tenth of the size."""
+    from bench.datagen import write_noark5
+
+    n = opts.entries
+    small_n = max(1000, n // 10)
+    res = BenchResult(name="ingest")
+    src = opts.workdir / f"ingest-src-{n}"
+    small_src = opts.workdir / f"ingest-src-{small_n}"
+    for path, size in ((src, n), (small_src, small_n)):
+        if not (path / "arkivstruktur.xml").exists():
+            say(f"generating a Noark 5 extraction of {size:,} entries in {path}")
+            shutil.rmtree(path, ignore_errors=True)
+            stats = write_noark5(path, size, seed=opts.seed)
+            say(
+                f"generated {stats.entries:,} entries, {stats.cases:,} cases ({stats.seconds:.0f}s)"
             )
 
+    small = scratch_settings(opts.workdir, "ingest-small")
+    small_run = harvest_child(small, small_src, "small")
+    _drop_indices(small)
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
-    base = Settings()
-    tmp = Path(tempfile.mkdtemp(prefix="innsyn-bench-"))
-    ours = base.model_copy(
-        update={"data_dir": tmp, "database_url": "", "index_prefix": "bench-ours"}
-    )
-    client = make_client(ours)
-    client.indices.delete(index="bench-*", ignore_unavailable=True)
-    engine = make_engine(ours)
-    migrate(engine)
-    sessions = make_sessionmaker(engine)
-    fill_store(sessions, n)
+    ours_settings = scratch_settings(opts.workdir, "ingest")
+    ours = harvest_child(ours_settings, src, "full")
+    stored = _store_count(ours_settings)
+    dump_dir = ours_settings.data_dir / "raw-dump"
+    dump_dir.mkdir()
+    say("reading back the documents our run indexed (not timed)")
+    counts = dump_documents(ours_settings, dump_dir)
+    _drop_indices(ours_settings)
+    say(f"raw _bulk of {counts} documents")
+    raw_s = raw_bulk(ours_settings, dump_dir)
 
-    started = time.perf_counter()
-    report = catch_up(ours, client, sessions)
-    ours_s = time.perf_counter() - started
-
-    blobs = BlobStore(ours.resolved_blob_dir)
-    with sessions() as s:
-        docs = [journalpost_document(ours, blobs, jp) for jp in s.query(Journalpost)]
-    raw_index = "bench-raw"
-    client.indices.create(index=raw_index, body=index_body(ours, "journalpost"))
-    lines = []
-    for d in docs:
-        lines.append(json.dumps({"index": {"_index": raw_index, "_id": d["id"]}}))
-        lines.append(json.dumps(d, ensure_ascii=False))
-    url = ours.opensearch_urls[0]
-    chunk = ours.bulk_chunk_size * 2
-    started = time.perf_counter()
-    with httpx.Client(timeout=120) as http:
-        for i in range(0, len(lines), chunk):
-            body = "\n".join(lines[i : i + chunk]) + "\n"
-            http.post(
-                f"{url}/_bulk",
-                content=body.encode(),
-                headers={"Content-Type": "application/x-ndjson"},
-            ).raise_for_status()
-        http.post(f"{url}/{raw_index}/_refresh")
-    raw_s = time.perf_counter() - started
-    ours_rate = n / ours_s
+    ours_rate = n / ours["seconds"]
     raw_rate = n / raw_s
-    print(f"entries: {n}")
-    print(
-        f"ours (store -> documents -> streaming_bulk): {ours_rate:,.0f} entries/s "
-        f"({ours_s:.1f}s, {report.indexed} journalpost+saksmappe docs, failed {report.failed})"
+    ratio = ours_rate / raw_rate
+    res.figures = {
+        "entries": n,
+        "stored_entries": stored,
+        "indexed_documents": counts,
+        "ours_seconds": ours["seconds"],
+        "raw_seconds": raw_s,
+        "ours_entries_per_s": ours_rate,
+        "raw_entries_per_s": raw_rate,
+        "ratio": ratio,
+        "peak_rss_mib": ours["peak_rss_mib"],
+        "peak_rss_mib_small": small_run["peak_rss_mib"],
+        "small_entries": small_n,
+    }
+    res.rows = [
+        {
+            "path": "ours: parse + store + index (harvest CLI)",
+            "entries": n,
+            "seconds": ours["seconds"],
+            "entries/s": ours_rate,
+            "peak RSS MiB": ours["peak_rss_mib"],
+        },
+        {
+            "path": "ours, a tenth of the size",
+            "entries": small_n,
+            "seconds": small_run["seconds"],
+            "entries/s": small_n / small_run["seconds"],
+            "peak RSS MiB": small_run["peak_rss_mib"],
+        },
+        {
+            "path": "raw _bulk of the same documents",
+            "entries": n,
+            "seconds": raw_s,
+            "entries/s": raw_rate,
+            "peak RSS MiB": "-",
+        },
+    ]
+    res.notes.append(
+        f"ours also wrote {counts.get('saksmappe', 0):,} case-file documents, which the raw "
+        "run posts too; ratio ours/raw entries/s = " + f"{ratio:.2f}"
     )
-    print(f"raw _bulk of the same journalpost documents: {raw_rate:,.0f} entries/s ({raw_s:.1f}s)")
-    print(f"ratio ours/raw: {ours_rate / raw_rate:.2f}")
-    client.indices.delete(index="bench-*", ignore_unavailable=True)
+    res.targets.append(
+        Target("ingest vs raw _bulk", ">= 0.50 of raw entries/s", f"{ratio:.2f}", ratio >= 0.5)
+    )
+    flat_limit = small_run["peak_rss_mib"] * MEMORY_FLAT_SLACK + MEMORY_FLAT_MIB
+    res.targets.append(
+        Target(
+            "harvester memory flat",
+            f"peak RSS at {n:,} <= 1.25 x peak at {small_n:,} + 30 MiB ({flat_limit:.0f} MiB)",
+            f"{ours['peak_rss_mib']:.0f} MiB vs {small_run['peak_rss_mib']:.0f} MiB",
+            ours["peak_rss_mib"] <= flat_limit,
+        )
+    )
+    if stored != n:
+        res.notes.append(f"store holds {stored:,} entries, expected {n:,}")
+    if not opts.keep:
+        _drop_indices(ours_settings)
+        shutil.rmtree(ours_settings.data_dir, ignore_errors=True)
+        shutil.rmtree(small.data_dir, ignore_errors=True)
+    return res
+
+
+@click.command()
+@click.option("--entries", default=20_000, show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option(
+    "--workdir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Scratch directory; a generated extraction found there is reused.",
+)
+@click.option("--keep", is_flag=True, help="Keep the scratch store and index afterwards.")
+def main(entries: int, seed: int, workdir: Path | None, keep: bool) -> None:
+    """Our ingest path vs raw _bulk of the same documents."""
+    import tempfile
+
+    opts = BenchOptions(
+        entries=entries,
+        seed=seed,
+        workdir=workdir or Path(tempfile.mkdtemp(prefix="innsyn-bench-")),
+        keep=keep,
+    )
+    opts.workdir.mkdir(parents=True, exist_ok=True)
+    res = run(opts)
+    for row in res.rows:
+        print(row)
+    for t in res.targets:
+        print(f"{t.name}: wanted {t.wanted}; measured {t.measured}; met: {t.met}")
 
 
 if __name__ == "__main__":
