@@ -7,7 +7,9 @@ otherwise langdetect's ISO 639-1 code; ``und`` when the text is too short or unc
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
 UND = "und"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -133,3 +135,24 @@ def detect_language(text: str | None, min_chars: int = 20) -> str:
     if code in ("no", "nb", "nn"):
         return _nordic_vote(words)
     return code
+
+
+@functools.cache
+def _title_identifier() -> Any:
+    from py3langid import langid
+
+    return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
+
+
+def detect_title_language(text: str | None, min_chars: int = 20) -> str:
+    """The language of a short text such as a title, or ``und``.
+
+    py3langid (a naive Bayes model over byte n-grams, deterministic) instead of
+    langdetect: on 400 UD sentences of title length it is right for 91% of bokmål, 88%
+    of nynorsk and 100% of North Sami (langdetect: 81%, 62%, 68%) at about 0.04 ms a
+    title instead of 1-5 ms, which made language detection the largest cost of a harvest.
+    """
+    if not text or _letters(text) < min_chars:
+        return UND
+    code, _score = _title_identifier().classify(text[:2000])
+    return {"no": "nb"}.get(str(code), str(code))

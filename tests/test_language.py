@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from innsyn.language import detect_language
+from innsyn.language import detect_language, detect_title_language
 
 
 def _sentences(path: Path, limit: int) -> list[str]:
@@ -66,3 +66,30 @@ def test_too_short_is_undetermined():
 def test_deterministic():
     text = "Søknad om dispensasjon fra reguleringsplan for oppføring av garasje"
     assert {detect_language(text) for _ in range(5)} == {"nb"}
+
+
+def _short(path: Path, limit: int = 300) -> list[str]:
+    return [s for s in _sentences(path, 4 * limit) if 20 <= len(s) <= 120][:limit]
+
+
+@pytest.mark.parametrize(
+    ("file", "code", "floor"),
+    [
+        ("no_bokmaal-ud-dev.conllu", "nb", 0.85),
+        ("no_nynorsk-ud-dev.conllu", "nn", 0.80),
+        ("sme_giella-ud-train.conllu", "se", 0.90),
+    ],
+)
+def test_title_language_on_title_length_sentences(testdata, file, code, floor):
+    sentences = _short(testdata / "ud" / file)
+    accuracy = sum(detect_title_language(s) == code for s in sentences) / len(sentences)
+    print(f"{file}: titles {accuracy:.0%} of {len(sentences)} short sentences as {code}")
+    assert accuracy >= floor
+
+
+def test_title_language_rules():
+    assert detect_title_language("Søknad") == "und"
+    assert detect_title_language(None) == "und"
+    assert detect_title_language("Søknad om dispensasjon fra reguleringsplan for garasje") == "nb"
+    assert detect_title_language("Søknad om løyve til å byggje garasje ved sjøen") == "nn"
+    assert detect_title_language("Ansøgning om tilladelse til at bygge en carport") == "da"

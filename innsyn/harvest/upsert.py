@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from innsyn.language import detect_language
+from innsyn.language import detect_title_language
 from innsyn.records import (
     DokumentRecord,
     EnhetRecord,
@@ -116,7 +116,7 @@ def upsert_saksmappe(
         "sakssekvensnummer": rec.sakssekvensnummer,
         "saksdato": rec.saksdato,
         "administrativ_enhet": rec.administrativ_enhet,
-        "tittel_language": detect_language(rec.offentlig_tittel),
+        "tittel_language": detect_title_language(rec.offentlig_tittel),
         "saksstatus": rec.saksstatus,
         "arkivdel": rec.arkivdel,
         "klassifikasjon": list(rec.klassifikasjon) or None,
@@ -251,7 +251,7 @@ def upsert_journalpost(
         "journaldato": rec.journaldato,
         "dokumentets_dato": rec.dokumentets_dato,
         "administrativ_enhet": rec.administrativ_enhet,
-        "tittel_language": detect_language(rec.offentlig_tittel),
+        "tittel_language": detect_title_language(rec.offentlig_tittel),
         "publisert_dato": rec.publisert_dato,
         "accessible_after": rec.accessible_after,
         "enhet_id": _owner(
