@@ -332,18 +332,25 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def stop(settings: Settings, name: str, echo: Echo) -> bool:
+    """Stop one service (``opensearch`` or ``tika``) if we started it; True if it ran."""
+    record = _read_pid_file(settings, name)
+    if record is None:
+        echo(f"{name}: not started by innsyn here")
+        return False
+    stopped = _terminate(record)
+    if stopped:
+        echo(f"{name}: stopped (pid {record['pid']})")
+    else:
+        echo(f"{name}: was not running (stale pid file removed)")
+    _pid_file(settings, name).unlink(missing_ok=True)
+    return stopped
+
+
 def down(settings: Settings, echo: Echo) -> None:
     """Stop exactly the services recorded in our pid files."""
     for name in ("tika", "opensearch"):
-        record = _read_pid_file(settings, name)
-        if record is None:
-            echo(f"{name}: not started by innsyn here")
-            continue
-        if _terminate(record):
-            echo(f"{name}: stopped (pid {record['pid']})")
-        else:
-            echo(f"{name}: was not running (stale pid file removed)")
-        _pid_file(settings, name).unlink(missing_ok=True)
+        stop(settings, name, echo)
 
 
 def status(settings: Settings) -> list[ServiceStatus]:

@@ -1,0 +1,226 @@
+"""Proof under faults, against the real services.
+
+OpenSearch and Tika are stopped in the middle of a harvest (our own instances on our own
+ports, never the shared ones), the blob store's disk fills up (a real 2 MB tmpfs), and
+the harvester is killed with SIGKILL; each time the store stays complete and consistent
+and a later run or catch-up brings everything back in step.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from harvesters.noark5 import Noark5Harvester
+from innsyn.config import Settings
+from innsyn.harvest.pipeline import harvest
+from innsyn.indexing.indexer import catch_up, pending_count, status
+from innsyn.indexing.names import KINDS, alias_name
+from innsyn.records import JournalpostRecord
+from innsyn.search_client import make_client
+from innsyn.services import manager
+from innsyn.store.models import (
+    Dokumentbeskrivelse,
+    Dokumentobjekt,
+    HarvestRun,
+    Journalpost,
+)
+from tests.conftest import Endpoints, make_settings
+from tests.factories import store
+from web import create_app
+
+pytestmark = pytest.mark.slow
+
+MIXED = "documaster-nev-samples/0.2.0/valid-mixed-archive/extraction"
+SMALL = "arkade5/src/Arkivverket.Arkade.Core.Tests/TestData/Noark5/Small"
+MIXED_ENTRIES = 7
+
+
+def free_port(candidates: Iterable[int]) -> int:
+    """The first port of ``candidates`` nobody listens on at 127.0.0.1."""
+    for port in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError(f"no free port in {candidates}")
+
+
+class StopAfter:
+    """A harvester whose record stream calls ``action`` once, after ``after`` entries
+    have gone into the pipeline: a fault that strikes in the middle of a harvest."""
+
+    def __init__(self, inner: Any, after: int, action: Callable[[], object]) -> None:
+        self.inner = inner
+        self.after = after
+        self.action = action
+        self.fired_at: int | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def records(self) -> Iterator[Any]:
+        entries = 0
+        for rec in self.inner.records():
+            yield rec
+            if isinstance(rec, JournalpostRecord):
+                entries += 1
+                if entries == self.after:
+                    self.action()
+                    self.fired_at = entries
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """An OpenSearch node and a Tika server of our own that the tests may stop.
+
+    The runner takes HTTP ports up to 9299 only, so OpenSearch gets one of 9282-9289.
+    """
+    svc = Settings(
+        data_dir=tmp_path_factory.mktemp("fault-services"),
+        opensearch_port=free_port(range(9282, 9290)),
+        tika_port=free_port(range(9390, 9400)),
+        opensearch_heap="384m",
+        tika_heap="384m",
+    )
+    try:
+        manager.up(svc, print)
+        yield svc
+    finally:
+        manager.down(svc, print)
+
+
+def _own_settings(own: Settings, data_dir: Path, **extra: object) -> Settings:
+    manager.up(own, print)
+    endpoints = Endpoints(manager.opensearch_url(own), manager.tika_url(own))
+    return make_settings(data_dir, endpoints, opensearch_timeout=5, **extra)
+
+
+def _count(sessions: Any, model: Any) -> int:
+    with sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _api_total(settings: Settings, q: str) -> int:
+    resp = create_app(settings).test_client().get("/api/v1/search", query_string={"q": q})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return int(resp.get_json()["total"])
+
+
+def _document_words(sessions: Any, settings: Settings) -> dict[str, str]:
+    """For each entry with extracted text: one word of its document text -> entry id."""
+    from innsyn.store.blobs import BlobStore
+
+    blobs = BlobStore(settings.resolved_blob_dir)
+    words = {}
+    with sessions() as s:
+        rows = s.execute(
+            select(Dokumentbeskrivelse.journalpost_id, Dokumentobjekt.text_sha256)
+            .join(Dokumentobjekt.dokumentbeskrivelse)
+            .where(Dokumentobjekt.text_sha256.is_not(None))
+        ).all()
+    for jp_id, text_sha in rows:
+        words[blobs.read_text(text_sha).split()[0]] = jp_id
+    return words
+
+
+def test_opensearch_stopped_during_harvest_then_catch_up(own, tmp_path, testdata):
+    settings = _own_settings(own, tmp_path)
+    sessions = store(settings)
+    before = harvest(settings, sessions, Noark5Harvester(str(testdata / SMALL), {}), "before")
+    assert before.status == "ok", before.errors
+    stopped: list[bool] = []
+    during = StopAfter(
+        Noark5Harvester(str(testdata / MIXED), {}),
+        3,
+        lambda: stopped.append(manager.stop(own, "opensearch", print)),
+    )
+    report = harvest(settings, sessions, during, "during")
+
+    assert stopped == [True] and during.fired_at == 3
+    assert report.counts["new"] == MIXED_ENTRIES and report.counts["failed"] == 0
+    assert report.extraction["done"] == MIXED_ENTRIES
+    lag = MIXED_ENTRIES + report.counts["saksmappe_new"]
+    assert pending_count(sessions) == lag
+    assert report.index.startswith(f"index pending: {lag} records (OpenSearch unavailable")
+    with sessions() as s:
+        run = s.get(HarvestRun, report.run_id)
+        assert run.status == "ok_with_errors"
+        assert f"index pending: {lag} records" in run.log_tail[-1]
+        assert any(f"index pending: {lag} records" in e for e in run.errors)
+    assert _count(sessions, Journalpost) == before.counts["new"] + MIXED_ENTRIES
+
+    manager.start_opensearch(own, print)
+    client = make_client(settings)
+    st = status(settings, client, sessions)
+    assert st["journalpost"]["index"] == before.counts["new"]
+    assert st["journalpost"]["pending"] == MIXED_ENTRIES
+    with sessions() as s:
+        late_ids = set(s.scalars(select(Journalpost.id).where(Journalpost.source_key == "during")))
+    late_words = [w for w, jp in _document_words(sessions, settings).items() if jp in late_ids]
+    assert len(late_words) == MIXED_ENTRIES
+    assert [_api_total(settings, w) for w in late_words] == [0] * MIXED_ENTRIES
+
+    result = catch_up(settings, client, sessions)
+    assert (result.indexed, result.failed) == (lag, 0)
+    st = status(settings, client, sessions)
+    for kind in KINDS:
+        assert st[kind]["in_sync"], st[kind]
+        assert st[kind]["store"] == st[kind]["index"]
+    assert st["journalpost"]["index"] == before.counts["new"] + MIXED_ENTRIES
+    with sessions() as s:
+        stored = set(s.scalars(select(Journalpost.id)))
+    body = {"query": {"match_all": {}}, "_source": False, "size": 100}
+    hits = client.search(index=alias_name(settings, "journalpost"), body=body)["hits"]["hits"]
+    assert {h["_id"] for h in hits} == stored
+    assert [_api_total(settings, w) for w in late_words] == [1] * MIXED_ENTRIES
+    client.indices.delete(index=f"{settings.index_prefix}-*")
+
+
+def test_tika_stopped_during_harvest_documents_pending_then_extracted(own, tmp_path, testdata):
+    settings = _own_settings(own, tmp_path)
+    sessions = store(settings)
+    source = testdata / MIXED
+    stopped: list[bool] = []
+    during = StopAfter(
+        Noark5Harvester(str(source), {}),
+        3,
+        lambda: stopped.append(manager.stop(own, "tika", print)),
+    )
+    report = harvest(settings, sessions, during, "mixed")
+
+    assert stopped == [True]
+    assert report.counts["new"] == MIXED_ENTRIES and report.counts["files_fetched"] == MIXED_ENTRIES
+    assert report.extraction["tika_calls"] == 0 and report.extraction["done"] == 0
+    assert any("Tika unavailable" in e for e in report.errors)
+    with sessions() as s:
+        assert s.get(HarvestRun, report.run_id).status == "ok_with_errors"
+        states = list(s.scalars(select(Dokumentobjekt.extraction_status)))
+    assert states == ["pending"] * MIXED_ENTRIES
+    st = status(settings, make_client(settings), sessions)["journalpost"]
+    assert st["in_sync"] and st["index"] == MIXED_ENTRIES
+
+    manager.start_tika(own, print)
+    again = harvest(settings, sessions, Noark5Harvester(str(source), {}), "mixed")
+    assert again.status == "ok", again.errors
+    assert again.counts["new"] == 0
+    assert again.extraction["done"] == MIXED_ENTRIES
+    assert again.extraction["tika_calls"] == MIXED_ENTRIES
+    with sessions() as s:
+        states = list(s.scalars(select(Dokumentobjekt.extraction_status)))
+        system_ids = list(s.scalars(select(Journalpost.system_id)))
+    assert states == ["done"] * MIXED_ENTRIES
+    assert len(system_ids) == len(set(system_ids)) == MIXED_ENTRIES
+    assert _count(sessions, Dokumentbeskrivelse) == MIXED_ENTRIES
+    st = status(settings, make_client(settings), sessions)["journalpost"]
+    assert st["in_sync"] and st["index"] == MIXED_ENTRIES
+    words = _document_words(sessions, settings)
+    assert len(words) == MIXED_ENTRIES
+    for word in words:
+        assert _api_total(settings, word) == 1, word
+    make_client(settings).indices.delete(index=f"{settings.index_prefix}-*")
