@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from innsyn.search.params import ParamError, parse_params
+from innsyn.search.params import ParamError, bounded_int, parse_params
 from innsyn.search.service import search
 from innsyn.search.visibility import public_document
 from innsyn.store.models import Enhet
@@ -24,6 +24,7 @@ from web.records import (
 from web.services import services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_OFFSET = 2**31 - 1
 
 
 @bp.after_request
@@ -95,19 +96,19 @@ def _enhet(e: Enhet) -> dict[str, Any]:
 
 @bp.get("/enhet")
 def api_enhet_list() -> ResponseReturnValue:
-    limit = request.args.get("limit", "100")
-    offset = request.args.get("offset", "0")
-    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+    limit = bounded_int(request.args.get("limit", "100"), 1, 1000)
+    offset = bounded_int(request.args.get("offset", "0"), 0, MAX_OFFSET)
+    if limit is None:
         raise ParamError("limit", "limit must be a number from 1 to 1000")
-    if not offset.isdigit():
-        raise ParamError("offset", "offset must be a non-negative number")
+    if offset is None:
+        raise ParamError("offset", f"offset must be a number from 0 to {MAX_OFFSET}")
     with services().sessions() as session:
         query = select(Enhet).order_by(Enhet.navn, Enhet.id)
         parent = request.args.get("parent")
         if parent:
             query = query.where(Enhet.parent_id == parent)
         total = session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = session.scalars(query.limit(int(limit)).offset(int(offset))).all()
+        rows = session.scalars(query.limit(limit).offset(offset)).all()
         return jsonify({"total": total, "items": [_enhet(e) for e in rows]})
 
 

@@ -114,9 +114,18 @@ def dokument_original(doc_id: str) -> ResponseReturnValue:
         return send_original(document_or_404(session, doc_id))
 
 
-def _atom(result: SearchResult, self_url: str, title: str) -> str:
-    from xml.sax.saxutils import escape as xml_escape
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
+
+def xml_escape(text: str) -> str:
+    """``text`` escaped for XML text and attributes, without the characters XML 1.0 cannot
+    hold (e.g. NUL)."""
+    from xml.sax.saxutils import escape
+
+    return escape(_NOT_XML.sub("", text), {'"': "&quot;"})
+
+
+def _atom(result: SearchResult, self_url: str, title: str) -> str:
     updated = dt.datetime.now(dt.UTC).isoformat()
     entries = []
     for item in result.items:

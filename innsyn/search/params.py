@@ -58,18 +58,38 @@ def _date(args: Any, name: str) -> dt.date | None:
         raise ParamError(name, f"{name} must be a date like 2024-05-31") from exc
 
 
+def bounded_int(text: str, lo: int, hi: int) -> int | None:
+    """``text`` as a whole number from ``lo`` to ``hi`` (decimal digits only), else ``None``."""
+    if not text.isdecimal() or len(text) > len(str(hi)):
+        return None
+    number = int(text)
+    return number if lo <= number <= hi else None
+
+
 def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def decode_cursor(text: str) -> list[Any]:
+def _sort_value(value: Any) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and -(2**63) <= value < 2**63
+
+
+def decode_cursor(text: str, sort: str = "relevance") -> list[Any]:
+    """The sort values in a cursor issued for ``sort``: numbers (score, date), then the id."""
     try:
         padded = text + "=" * (-len(text) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError) as exc:
         raise ParamError("cursor", "cursor is not one this API returned") from exc
-    if not isinstance(values, list):
-        raise ParamError("cursor", "cursor is not one this API returned")
+    expected = 3 if sort == "relevance" else 2
+    if (
+        not isinstance(values, list)
+        or len(values) != expected
+        or not isinstance(values[-1], str)
+        or not all(_sort_value(v) for v in values[:-1])
+    ):
+        raise ParamError("cursor", "cursor is not one this API returned for this sort")
     return values
 
 
@@ -122,9 +142,10 @@ def parse_params(args: Any, max_query_length: int) -> SearchParams:
         raise ParamError("sort", "sort must be one of " + ", ".join(SORTS))
     params.sort = sort
     size = args.get("size") or "20"
-    if not str(size).isdigit() or not 1 <= int(size) <= MAX_SIZE:
+    number = bounded_int(str(size), 1, MAX_SIZE)
+    if number is None:
         raise ParamError("size", f"size must be a number from 1 to {MAX_SIZE}")
-    params.size = int(size)
+    params.size = number
     if args.get("cursor"):
-        params.cursor = decode_cursor(args["cursor"])
+        params.cursor = decode_cursor(args["cursor"], params.sort)
     return params

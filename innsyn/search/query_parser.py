@@ -61,6 +61,10 @@ _TOKEN = re.compile(r'"[^"]*"?|\(|\)|\||-(?=\S)|[^\s()|"]+')
 _WORD_CHARS = re.compile(r"[^\w*/\-.]", re.UNICODE)
 
 
+MAX_DEPTH = 10
+"""Deepest nesting of parentheses; deeper queries are read as plain words."""
+
+
 class _Syntax(Exception):
     pass
 
@@ -93,6 +97,7 @@ class _Parser:
     def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -132,19 +137,23 @@ class _Parser:
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
     def unary(self) -> Node | None:
-        ahead = self.peek()
-        if ahead == "-":
+        negations = 0
+        while self.peek() == "-":
             self.take()
-            inner = self.unary()
-            return Not(inner) if inner is not None else None
-        if ahead == "(":
+            negations += 1
+        if self.peek() == "(":
             self.take()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Syntax("parentheses nested too deep")
             node = self.or_expr()
             if self.peek() != ")":
                 raise _Syntax("unbalanced parenthesis")
             self.take()
-            return node
-        return _atom(self.take())
+            self.depth -= 1
+        else:
+            node = _atom(self.take())
+        return Not(node) if node is not None and negations % 2 else node
 
 
 def _plain(text: str) -> Node | None:
