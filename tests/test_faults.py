@@ -8,7 +8,14 @@ and a later run or catch-up brings everything back in step.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,14 +31,16 @@ from innsyn.indexing.names import KINDS, alias_name
 from innsyn.records import JournalpostRecord
 from innsyn.search_client import make_client
 from innsyn.services import manager
+from innsyn.store.blobs import BlobStoreFull
 from innsyn.store.models import (
     Dokumentbeskrivelse,
     Dokumentobjekt,
     HarvestRun,
     Journalpost,
 )
-from tests.conftest import Endpoints, make_settings
+from tests.conftest import ROOT, Endpoints, make_settings
 from tests.factories import store
+from tests.httpsource import N5wsSite
 from web import create_app
 
 pytestmark = pytest.mark.slow
@@ -224,3 +233,148 @@ def test_tika_stopped_during_harvest_documents_pending_then_extracted(own, tmp_p
     for word in words:
         assert _api_total(settings, word) == 1, word
     make_client(settings).indices.delete(index=f"{settings.index_prefix}-*")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB file system (tmpfs), unmounted afterwards."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs for the disk-full test needs root")
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        if subprocess.run(["umount", str(mount_point)], check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def _blob_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and len(p.name) == 64]
+
+
+def test_blob_store_disk_full_fails_the_run_without_partial_files(
+    services, tmp_path, testdata, small_disk
+):
+    settings = make_settings(
+        tmp_path / "data", services, blob_dir=small_disk, harvest_commit_every=2
+    )
+    sessions = store(settings)
+    fs = os.statvfs(small_disk)
+    room = 42 * 4096  # three of the sample's 46 KB files and half of a fourth
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (fs.f_bavail * fs.f_frsize - room))
+    source = str(testdata / MIXED)
+
+    with pytest.raises(BlobStoreFull, match="blob store disk full"):
+        harvest(settings, sessions, Noark5Harvester(source, {}), "mixed")
+
+    with sessions() as s:
+        run = s.scalars(select(HarvestRun)).one()
+        assert run.status == "failed" and run.finished_at is not None
+        assert run.errors[0].startswith(
+            f"BlobStoreFull: blob store disk full: no space left under {small_disk}"
+        )
+        kept = list(s.scalars(select(Journalpost.id)))
+        kept_files = [o.sha256 for o in s.scalars(select(Dokumentobjekt)) if o.sha256 is not None]
+    blobs = _blob_files(small_disk)
+    assert 0 < len(blobs) < MIXED_ENTRIES
+    for path in blobs:
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name
+        assert path.relative_to(small_disk).parts[:2] == (path.name[:2], path.name[2:4])
+    assert list((small_disk / "tmp").iterdir()) == []
+    assert len(kept) < MIXED_ENTRIES
+    assert set(kept_files) <= {p.name for p in blobs}
+
+    filler.unlink()
+    again = harvest(settings, sessions, Noark5Harvester(source, {}), "mixed")
+    assert again.status == "ok", again.errors
+    assert again.counts["new"] == MIXED_ENTRIES - len(kept)
+    assert again.extraction["done"] == MIXED_ENTRIES
+    with sessions() as s:
+        system_ids = list(s.scalars(select(Journalpost.system_id)))
+        states = list(s.scalars(select(Dokumentobjekt.extraction_status)))
+    assert len(system_ids) == len(set(system_ids)) == MIXED_ENTRIES
+    assert states == ["done"] * MIXED_ENTRIES
+    assert len(_blob_files(small_disk)) == 2 * MIXED_ENTRIES  # files and extracted texts
+    client = make_client(settings)
+    assert status(settings, client, sessions)["journalpost"]["in_sync"]
+    client.indices.delete(index=f"{settings.index_prefix}-*")
+
+
+def _harvest_cli(settings: Settings, url: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "INNSYN_DATA_DIR": str(settings.data_dir),
+        "INNSYN_DATABASE_URL": "",
+        "INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES": "true",
+        "INNSYN_HTTP_HOST_DELAY": "0",
+        "INNSYN_HARVEST_COMMIT_EVERY": "2",
+        "INNSYN_OPENSEARCH_URLS": settings.opensearch_urls[0],
+        "INNSYN_TIKA_URL": settings.tika_url,
+        "INNSYN_INDEX_PREFIX": settings.index_prefix,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "innsyn.cli", "harvest", "run", "n5ws", url, "--source-key", "n5"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_harvest_cli_killed_with_sigkill_then_rerun_has_no_duplicates(settings):
+    """Complements the scheduler SIGKILL test in test_jobs: documents, files and the
+    index are consistent too, not only the entries."""
+    sessions = store(settings)
+    entries = 12
+    with N5wsSite(entries=entries) as site:
+        site.delay = 0.05
+        proc = _harvest_cli(settings, f"{site.base}/api")
+        try:
+            deadline = time.monotonic() + 60
+            while site.count(lambda r: r.path.endswith("/referanseFil")) < 5:
+                assert proc.poll() is None, proc.communicate()[0]
+                assert time.monotonic() < deadline, "the harvest did not get going"
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+        with sessions() as s:
+            assert 0 < s.scalar(select(func.count()).select_from(Journalpost)) < entries
+        site.delay = 0
+        proc = _harvest_cli(settings, f"{site.base}/api")
+        out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out
+    with sessions() as s:
+        system_ids = list(s.scalars(select(Journalpost.system_id)))
+        docs = s.execute(
+            select(Dokumentbeskrivelse.journalpost_id, Dokumentbeskrivelse.tittel)
+        ).all()
+        objects = s.execute(
+            select(Dokumentobjekt.parent_id, Dokumentobjekt.extraction_status)
+        ).all()
+        runs = [r.status for r in s.scalars(select(HarvestRun).order_by(HarvestRun.id))]
+    assert len(system_ids) == len(set(system_ids)) == entries
+    # each file is an ODT with two embedded pictures, which become attachments (vedlegg)
+    assert len(docs) == len(set(docs)) == 3 * entries
+    assert set(Counter(jp for jp, _ in docs).values()) == {3}
+    assert sorted(state for parent, state in objects if parent is None) == ["done"] * entries
+    assert len(objects) == 3 * entries
+    assert runs[-1] == "ok"
+    for path in _blob_files(settings.resolved_blob_dir):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name
+    st = status(settings, make_client(settings), sessions)
+    assert st["journalpost"]["in_sync"] and st["journalpost"]["index"] == entries

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from innsyn.records import FileRecord
-from innsyn.store.blobs import BlobStore, BlobTooLarge
+from innsyn.store.blobs import BlobStore, BlobStoreFull, BlobTooLarge
 from innsyn.store.models import Dokumentobjekt, utcnow
 
 _ALGORITHMS = {
@@ -30,7 +30,9 @@ def _digest(blobs: BlobStore, sha256: str, algorithm: str) -> str:
 
 
 def fetch_file(blobs: BlobStore, obj: Dokumentobjekt, rec: FileRecord, max_size: int) -> str | None:
-    """Store the file of ``rec`` and update ``obj``; return an error message or None."""
+    """Store the file of ``rec`` and update ``obj``; return an error message or None.
+
+    A full blob store is not the document's fault: ``BlobStoreFull`` fails the run."""
     if rec.open is None:
         return None
     try:
@@ -38,6 +40,8 @@ def fetch_file(blobs: BlobStore, obj: Dokumentobjekt, rec: FileRecord, max_size:
             stored = blobs.put_stream(stream, max_size=max_size)
     except BlobTooLarge as exc:
         return _fail(obj, str(exc))
+    except BlobStoreFull:
+        raise
     except (OSError, KeyError, ValueError) as exc:
         return _fail(obj, f"file could not be read: {exc}")
     if obj.sha256 != stored.sha256:

@@ -133,6 +133,10 @@ def harvest(
         )
         if harvester.complete:
             _delete_missing(sessions, source_key, seen, report)
+        if extract:
+            _extract(settings, sessions, blobs, report, _progress)
+        if index:
+            _index(settings, sessions, report, _progress)
     except Interrupted:
         report.status = "interrupted"
         report.say("stopped on request; the batch in hand was committed")
@@ -144,10 +148,6 @@ def harvest(
         report.say(f"failed: {type(exc).__name__}: {exc}")
         _finish(sessions, run.id, report, started)
         raise
-    if extract:
-        _extract(settings, sessions, blobs, report, _progress)
-    if index:
-        _index(settings, sessions, report, _progress)
     _finish(sessions, run.id, report, started)
     return report
 

@@ -7,6 +7,7 @@ never leaves a half-written blob under its final name.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -20,6 +21,10 @@ CHUNK = 1024 * 1024
 
 class BlobTooLarge(ValueError):
     """The content is larger than the configured maximum."""
+
+
+class BlobStoreFull(OSError):
+    """The blob store's file system has no space left: the run cannot go on."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,8 @@ class BlobStore:
         return self.put_chunks(iter(lambda: stream.read(CHUNK), b""), max_size=max_size)
 
     def put_chunks(self, chunks: Iterable[bytes], max_size: int | None = None) -> StoredBlob:
-        """Store the concatenated chunks; raise ``BlobTooLarge`` past ``max_size`` bytes."""
+        """Store the concatenated chunks; raise ``BlobTooLarge`` past ``max_size`` bytes and
+        ``BlobStoreFull`` when the disk is full (no file is left behind either way)."""
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -74,9 +80,14 @@ class BlobStore:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp_name, final)
             return StoredBlob(sha, size, final)
-        except BaseException:
+        except BaseException as exc:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise BlobStoreFull(
+                    f"blob store disk full: no space left under {self.root} "
+                    f"({exc.strerror}); free space and run again"
+                ) from exc
             raise
 
     def put_text(self, text: str) -> StoredBlob:
