@@ -110,16 +110,19 @@ class _Host:
 
 def check_address(url: str, allow_private: bool) -> None:
     """Raise ``BlockedAddress`` unless ``url`` is http(s) to an allowed host."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise BlockedAddress(f"{url}: not a valid URL ({exc})") from exc
     if parts.scheme not in ("http", "https"):
         raise BlockedAddress(f"{url}: only http and https URLs can be harvested")
-    host = parts.hostname
     if not host:
         raise BlockedAddress(f"{url}: no host in URL")
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(host, parts.port or 0, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port or 0, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise HttpFailure(f"{url}: host {host} cannot be resolved ({exc})") from exc
     for info in infos:

@@ -31,10 +31,11 @@ from innsyn.jobs.service import (
     update_job,
 )
 from innsyn.store.models import Enhet
-from web.admin_auth import current_actor, login_required
+from web.admin_auth import current_actor, login_required, reject_huge_ids
 from web.services import services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.url_value_preprocessor(reject_huge_ids)
 
 
 @bp.app_template_global()

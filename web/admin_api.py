@@ -25,11 +25,12 @@ from innsyn.jobs.service import (
     run_view,
     update_job,
 )
-from web.admin_auth import key_required
+from web.admin_auth import key_required, reject_huge_ids
 from web.errors import api_error
 from web.services import services
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
+bp.url_value_preprocessor(reject_huge_ids)
 
 
 def _body() -> dict[str, Any]:

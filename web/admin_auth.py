@@ -6,12 +6,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import g, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 
 from innsyn.auth import Actor, actor_for_api_key, actor_for_user
 from innsyn.store.models import User
 from web.errors import api_error
 from web.services import services
+
+MAX_ROW_ID = 2**31 - 1
+
+
+def reject_huge_ids(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """404 for a row id in the URL beyond any database integer (not an overflow error)."""
+    if values and any(isinstance(v, int) and v > MAX_ROW_ID for v in values.values()):
+        abort(404)
 
 
 def current_actor() -> Actor | None:

@@ -114,8 +114,8 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/dokument/{id}/content": _get(
                 "The original file (supports HTTP Range)",
                 [ident],
-                "The file",
-                "application/octet-stream",
+                "The file, in its own media type (application/pdf, …)",
+                "*/*",
             ),
             "/api/v1/enhet": _get(
                 "Agencies",

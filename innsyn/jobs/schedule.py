@@ -12,6 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 _INTERVAL = re.compile(r"^(?:every\s+)?(\d+)\s*(s|m|h|d)$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 MIN_INTERVAL = dt.timedelta(seconds=1)
+MAX_INTERVAL = dt.timedelta(days=366)
 
 
 class ScheduleError(ValueError):
@@ -23,9 +24,12 @@ def parse_schedule(text: str) -> Any:
     text = (text or "").strip()
     match = _INTERVAL.match(text)
     if match:
-        delta = dt.timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
-        if delta < MIN_INTERVAL:
-            raise ScheduleError("an interval must be at least 1 second")
+        try:
+            delta = dt.timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+        except OverflowError:
+            delta = MAX_INTERVAL * 2
+        if not MIN_INTERVAL <= delta <= MAX_INTERVAL:
+            raise ScheduleError("an interval must be from 1 second to 366 days")
         return IntervalTrigger(seconds=int(delta.total_seconds()), timezone=dt.UTC)
     if len(text.split()) == 5:
         try:

@@ -117,7 +117,7 @@ def _validate(
         clean["agency_id"] = agency
     if "harvester" in values:
         names = available()
-        if values["harvester"] not in names:
+        if not isinstance(values["harvester"], str) or values["harvester"] not in names:
             errors["harvester"] = f"unknown harvester; installed: {', '.join(sorted(names))}"
         clean["harvester"] = values["harvester"]
     if "location" in values:
