@@ -182,13 +182,13 @@ class DocumentMaker:
         """The file of document ``number`` of ``entry`` (``main``: the hoveddokument)."""
         index = self.count
         self.count += 1
-        if self.recent and self.duplicate_share and self.dup_rng.random() < self.duplicate_share:
-            old = self.dup_rng.choice(self.recent)
-            return DocFile(old.data, old.ext, old.format, old.variantformat, title, "duplicate")
         if self.real and index % 9 == 4:
             rel, ext, variant = self.real.popleft()
             data = (TIKA_FILES / rel).read_bytes()
             doc = DocFile(data, ext, ext, variant, title, f"tika/{rel}")
+        elif self.recent and self.duplicate_share and self.dup_rng.random() < self.duplicate_share:
+            old = self.dup_rng.choice(self.recent)
+            return DocFile(old.data, old.ext, old.format, old.variantformat, title, "duplicate")
         else:
             doc = self._generated(case, entry, number, title, main, index)
         self.recent.append(doc)

@@ -480,7 +480,7 @@ class Generator:
         if key is None and first_person is not None:
             key = "navn"
         screening = _screening(key) if key else None
-        public_title = public
+        public_title: str | None = public
         if screening is not None and screening.key in ("taushet", "personal") and r.random() < 0.2:
             public_title = None
         aar = int(iso(day)[:4])
