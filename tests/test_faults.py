@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,24 +39,11 @@ from innsyn.store.models import (
 )
 from tests.conftest import ROOT, Endpoints, make_settings
 from tests.factories import store
+from tests.faultkit import MIXED, MIXED_ENTRIES, SMALL, free_port
 from tests.httpsource import N5wsSite
 from web import create_app
 
 pytestmark = pytest.mark.slow
-
-MIXED = "documaster-nev-samples/0.2.0/valid-mixed-archive/extraction"
-SMALL = "arkade5/src/Arkivverket.Arkade.Core.Tests/TestData/Noark5/Small"
-MIXED_ENTRIES = 7
-
-
-def free_port(candidates: Iterable[int]) -> int:
-    """The first port of ``candidates`` nobody listens on at 127.0.0.1."""
-    for port in candidates:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.settimeout(1.0)
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError(f"no free port in {candidates}")
 
 
 class StopAfter:
