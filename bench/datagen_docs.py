@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from functools import lru_cache
 
 from bench import datagen_vocab as V
 from bench.datagen_model import TESTDATA, Agency, Case, Entry, iso, norwegian
@@ -92,42 +93,70 @@ def pdf_bytes(title: str, lines: list[str], day: int) -> bytes:
     return bytes(out)
 
 
-def docx_bytes(title: str, blocks: list[tuple[str, str]], author: str, day: int) -> bytes:
-    """A DOCX (python-docx) of ``blocks`` (``("h", text)`` headings, ``("p", text)``
-    paragraphs), repacked with fixed zip dates so the same input gives the same bytes."""
-    import datetime as dt
-
+@lru_cache(maxsize=1)
+def _docx_skeleton() -> tuple[bytes, str, str]:
+    """A python-docx package without its body and core properties (zip bytes, with fixed
+    dates), and the document.xml text before and after the body's paragraphs."""
     from docx import Document
 
-    doc = Document()
-    when = dt.datetime.fromisoformat(iso(day) + "T12:00:00")
-    props = doc.core_properties
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
-    props.comments = ""
-    props.created = when
-    props.modified = when
-    props.revision = 1
-    doc.add_heading(title, level=1)
-    for kind, text in blocks:
-        if kind == "h":
-            doc.add_heading(text, level=2)
-        else:
-            doc.add_paragraph(text)
     raw = io.BytesIO()
-    doc.save(raw)
-    stamp = (when.year, when.month, when.day, 12, 0, 0)
+    Document().save(raw)
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
     ):
+        document = src.read("word/document.xml").decode("utf-8")
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info))
+            if info.filename in ("word/document.xml", "docProps/core.xml"):
+                continue
+            dst.writestr(_zipinfo(info.filename), src.read(info))
+    body = document.index("<w:body>") + len("<w:body>")
+    tail = document.index("<w:sectPr", body)
+    return out.getvalue(), document[:body], document[tail:]
+
+
+def _zipinfo(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _x(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _w_paragraph(text: str, style: str | None = None) -> str:
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f'<w:p>{props}<w:r><w:t xml:space="preserve">{_x(text)}</w:t></w:r></w:p>'
+
+
+def docx_bytes(title: str, blocks: list[tuple[str, str]], author: str, day: int) -> bytes:
+    """A DOCX of ``blocks`` (``("h", text)`` headings, ``("p", text)`` paragraphs): the
+    body and core properties written into a python-docx package made once (styles,
+    theme, settings), so the same input gives the same bytes, fast."""
+    skeleton, head, tail = _docx_skeleton()
+    body = [_w_paragraph(title, "Heading1")]
+    body += [_w_paragraph(text, "Heading2" if kind == "h" else None) for kind, text in blocks]
+    when = f"{iso(day)}T12:00:00Z"
+    core = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_x(title)}</dc:title><dc:creator>{_x(author)}</dc:creator>"
+        f"<cp:lastModifiedBy>{_x(author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+    out = io.BytesIO(skeleton)
+    out.seek(0, io.SEEK_END)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(_zipinfo("word/document.xml"), head + "".join(body) + tail)
+        z.writestr(_zipinfo("docProps/core.xml"), core)
     return out.getvalue()
 
 
@@ -250,15 +279,28 @@ class DocumentMaker:
                 "antall": str(rng.randint(2, 60)),
                 "organ": rng.choice(V.POLITICAL_BODIES),
                 "lov": rng.choice(V.LAWS),
+                "meter": str(rng.randint(3, 60)),
                 "person": "søker",
             }
         )
 
+        used: set[str] = set()
+
         def sentence(pool: tuple[str, ...]) -> str:
-            return rng.choice(pool).format_map(words)
+            choice = rng.choice(pool)
+            for _ in range(3):
+                if choice not in used:
+                    break
+                choice = rng.choice(pool)
+            used.add(choice)
+            return choice.format_map(words)
+
+        own = V.DOMAIN_SENTENCES.get(case.domain, V.COMMON_SENTENCES)
 
         def paragraph(n: int) -> str:
-            return " ".join(sentence(V.GENERIC_SENTENCES) for _ in range(n))
+            return " ".join(
+                sentence(own if rng.random() < 0.6 else V.COMMON_SENTENCES) for _ in range(n)
+            )
 
         ref = f"{case.saksnummer}-{entry.number}"
         header = [
@@ -286,7 +328,7 @@ class DocumentMaker:
                 for _ in range(rng.randint(1, 4)):
                     blocks.append(("p", paragraph(rng.randint(3, 7))))
             blocks.append(("h", "Kommunedirektørens innstilling"))
-            blocks.append(("p", sentence(V.GENERIC_SENTENCES)))
+            blocks.append(("p", sentence(V.COMMON_SENTENCES)))
             return blocks
         if entry.jtype in ("N", "X"):
             blocks.append(("p", f"Notat - til: {case.unit}   fra: {case.initials}"))
