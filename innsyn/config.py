@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     extraction_timeout: float = Field(
         default=120.0, description="Seconds Tika may spend on one document."
     )
+    extraction_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Documents sent to Tika at the same time during extraction.",
+    )
     max_file_size: int = Field(
         default=100 * 1024 * 1024,
         description="Largest file (bytes) that is stored and extracted; larger files "

@@ -5,10 +5,15 @@ blob store: reuse the ``Extraction`` of the same sha256 when there is one (no Ti
 otherwise ask Tika, keep the text in the blob store and record the outcome. Attachments
 found inside archives and e-mails become documents (``vedlegg``) of the same entry.
 When Tika is unreachable the batch stops and the rest stays pending for a later run.
+
+Tika calls run in a small thread pool (``extraction_concurrency``); reading and writing
+the database and detecting languages stay in the calling thread, so one SQLite
+connection is never shared and a content that several files share is sent once.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
-from innsyn.extraction.tika_client import TikaUnavailable, extract_bytes
+from innsyn.extraction.tika_client import ExtractionResult, TikaUnavailable, extract_bytes
 from innsyn.language import detect_language
 from innsyn.progress import Progress, ProgressCallback
 from innsyn.store.blobs import BlobStore
@@ -47,28 +52,54 @@ class ExtractionReport:
         }
 
 
-def _new_extraction(settings: Settings, blobs: BlobStore, obj: Dokumentobjekt) -> Extraction:
-    assert obj.sha256 is not None
-    result = extract_bytes(settings, blobs.read_bytes(obj.sha256), obj.media_type, obj.filnavn)
+@dataclass
+class _Job:
+    """One file content to send to Tika, with what is sent along; plain values only, so
+    it can cross into a worker thread."""
+
+    sha256: str
+    media_type: str | None
+    filename: str | None
+
+
+@dataclass
+class _Outcome:
+    """What a worker thread brings back: Tika's result with its texts already in the
+    blob store."""
+
+    result: ExtractionResult
+    text_ref: str | None
+    embedded_refs: list[str | None]
+
+
+def _call_tika(settings: Settings, blobs: BlobStore, job: _Job) -> _Outcome:
+    """Runs in a worker thread: read the file, ask Tika, keep the texts. No database."""
+    result = extract_bytes(settings, blobs.read_bytes(job.sha256), job.media_type, job.filename)
     text_ref = blobs.put_text(result.text).sha256 if result.text else None
-    embedded = []
-    for item in result.embedded:
-        ref = blobs.put_text(item.text).sha256 if item.text else None
-        embedded.append(
-            {
-                "name": item.name,
-                "media_type": item.media_type,
-                "text_sha256": ref,
-                "text_chars": len(item.text),
-                "language": detect_language(item.text, settings.language_min_chars),
-            }
-        )
+    refs = [blobs.put_text(e.text).sha256 if e.text else None for e in result.embedded]
+    return _Outcome(result, text_ref, refs)
+
+
+def _extraction(settings: Settings, sha256: str, outcome: _Outcome) -> Extraction:
+    """The ``Extraction`` row of an outcome (language detection happens here, in the
+    calling thread)."""
+    result = outcome.result
+    embedded = [
+        {
+            "name": item.name,
+            "media_type": item.media_type,
+            "text_sha256": ref,
+            "text_chars": len(item.text),
+            "language": detect_language(item.text, settings.language_min_chars),
+        }
+        for item, ref in zip(result.embedded, outcome.embedded_refs, strict=True)
+    ]
     return Extraction(
-        sha256=obj.sha256,
+        sha256=sha256,
         status=result.status,
         error=result.error,
         media_type=result.media_type,
-        text_sha256=text_ref,
+        text_sha256=outcome.text_ref,
         text_chars=len(result.text),
         language=detect_language(result.text, settings.language_min_chars) if result.text else None,
         meta={"embedded": embedded},
@@ -115,6 +146,85 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
         jp.updated_at = utcnow()
 
 
+def _count(report: ExtractionReport, ex: Extraction) -> None:
+    if ex.status == "done":
+        report.done += 1
+    else:
+        report.failed += 1
+
+
+class _Extractor:
+    """The state of one ``extract_pending`` run. Every database read and write happens
+    in the calling thread; the pool only runs ``_call_tika``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        blobs: BlobStore,
+        pool: ThreadPoolExecutor,
+        report: ExtractionReport,
+        clock: Progress,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.blobs = blobs
+        self.pool = pool
+        self.report = report
+        self.clock = clock
+        self.waiting: dict[str, list[str]] = {}
+        self.running: dict[Future[_Outcome], str] = {}
+
+    def start(self, obj_id: str) -> None:
+        """Reuse the extraction of the file's content, wait for the one under way, or
+        send the content to Tika."""
+        with self.sessions() as session:
+            obj = session.get(Dokumentobjekt, obj_id)
+            if obj is None or obj.extraction_status != "pending" or obj.sha256 is None:
+                self.clock.advance()
+                return
+            if obj.sha256 in self.waiting:
+                self.waiting[obj.sha256].append(obj_id)
+                return
+            ex = session.get(Extraction, obj.sha256)
+            if ex is not None:
+                self.report.reused += 1
+                _apply(session, obj, ex)
+                session.commit()
+                _count(self.report, ex)
+                self.clock.advance()
+                return
+            job = _Job(obj.sha256, obj.media_type, obj.filnavn)
+        self.waiting[job.sha256] = [obj_id]
+        self.running[self.pool.submit(_call_tika, self.settings, self.blobs, job)] = job.sha256
+
+    def finish(self, future: Future[_Outcome]) -> None:
+        """Record the outcome of one Tika call for every entry waiting for it."""
+        sha256 = self.running.pop(future)
+        obj_ids = self.waiting.pop(sha256)
+        try:
+            outcome = future.result()
+        except TikaUnavailable:
+            self.report.tika_unavailable = True
+            return
+        self.report.tika_calls += 1
+        with self.sessions() as session:
+            ex = session.get(Extraction, sha256)
+            if ex is None:
+                ex = _extraction(self.settings, sha256, outcome)
+                session.add(ex)
+            for n, obj_id in enumerate(obj_ids):
+                obj = session.get(Dokumentobjekt, obj_id)
+                if obj is None or obj.extraction_status != "pending" or obj.sha256 != sha256:
+                    continue
+                if n:
+                    self.report.reused += 1
+                _apply(session, obj, ex)
+                _count(self.report, ex)
+            session.commit()
+        self.clock.advance(len(obj_ids))
+
+
 def extract_pending(
     settings: Settings,
     sessions: sessionmaker[Session],
@@ -122,7 +232,11 @@ def extract_pending(
     progress: ProgressCallback | None = None,
     limit: int | None = None,
 ) -> ExtractionReport:
-    """Extract every pending file (or ``limit`` of them); see the module docstring."""
+    """Extract every pending file (or ``limit`` of them); see the module docstring.
+
+    Up to ``settings.extraction_concurrency`` files are with Tika at once; twice as many
+    are queued so a worker never waits for the database writes of another.
+    """
     report = ExtractionReport()
     with sessions() as session:
         query = (
@@ -134,29 +248,21 @@ def extract_pending(
         )
         ids = list(session.scalars(query.limit(limit) if limit else query))
     clock = Progress("extraction", len(ids), progress)
-    for obj_id in ids:
-        with sessions() as session:
-            obj = session.get(Dokumentobjekt, obj_id)
-            if obj is None or obj.extraction_status != "pending" or obj.sha256 is None:
-                continue
-            ex = session.get(Extraction, obj.sha256)
-            if ex is None:
-                try:
-                    ex = _new_extraction(settings, blobs, obj)
-                except TikaUnavailable:
-                    report.tika_unavailable = True
+    workers = max(1, settings.extraction_concurrency)
+    with ThreadPoolExecutor(workers, thread_name_prefix="extract") as pool:
+        run = _Extractor(settings, sessions, blobs, pool, report, clock)
+        todo = iter(ids)
+        while True:
+            while not report.tika_unavailable and len(run.running) < 2 * workers:
+                obj_id = next(todo, None)
+                if obj_id is None:
                     break
-                report.tika_calls += 1
-                session.add(ex)
-            else:
-                report.reused += 1
-            _apply(session, obj, ex)
-            session.commit()
-            if ex.status == "done":
-                report.done += 1
-            else:
-                report.failed += 1
-        clock.advance()
+                run.start(obj_id)
+            if not run.running:
+                break
+            done, _ = wait(run.running, return_when=FIRST_COMPLETED)
+            for future in done:
+                run.finish(future)
     if ids:
         clock.finish()
     return report
