@@ -706,10 +706,7 @@ def sample_queries(seed: int = 1, n: int = 50) -> list[dict[str, str]]:
         }
     )
     inflected = sorted(
-        form
-        for lemma, forms in V.INFLECTIONS.items()
-        if any(lemma in w for w in words)
-        for form in forms
+        form for lemma, forms in V.INFLECTIONS.items() if lemma in words for form in forms
     )
     props = sorted(
         {
@@ -722,17 +719,28 @@ def sample_queries(seed: int = 1, n: int = 50) -> list[dict[str, str]]:
     enhet = enhet_id("", None, agency.orgnr) or ""
     numbers = sorted({c.saksnummer for c in cases})
     by_number = {c.saksnummer: c for c in cases}
-    dated = sorted(public, key=lambda e: e.journaldag)
     types = sorted({e.jtype for e in public})
 
     def word() -> str:
         return rng.choice(words)
 
-    def date_range() -> dict[str, str]:
-        e = rng.choice(dated)
+    def title_words(e: Entry) -> list[str]:
+        found = [w.lower() for w in _WORD.findall(e.public or "") if w.lower() not in _STOP]
+        return [w for w in found if w in words] or [word()]
+
+    def with_entry(extra: Callable[[Entry], dict[str, str]]) -> dict[str, str]:
+        e = rng.choice(public)
+        return {"q": rng.choice(title_words(e)), **extra(e)}
+
+    def date_range(e: Entry) -> dict[str, str]:
         lo = max(e.journaldag - rng.randint(10, 200), 0)
         hi = min(e.journaldag + rng.randint(10, 200), (END - START).days)
         return {"journaldato_from": iso(lo), "journaldato_to": iso(hi)}
+
+    def two_words() -> dict[str, str]:
+        e = rng.choice(public)
+        pair = rng.sample(title_words(e), 2) if len(title_words(e)) > 1 else title_words(e)
+        return {"q": " ".join(pair), "sort": "date_desc"}
 
     def case_number(style: int) -> dict[str, str]:
         number = rng.choice(numbers)
@@ -746,23 +754,24 @@ def sample_queries(seed: int = 1, n: int = 50) -> list[dict[str, str]]:
             return {"q": f"{number}-{nr}"}
         return {"saksnummer": number}
 
+    inflected_or_word = (lambda: rng.choice(inflected)) if inflected else word
     makers: list[Callable[[], dict[str, str]]] = [
         lambda: {"q": word()},
         lambda: {"q": rng.choice(phrases) if phrases else word()},
-        lambda: {"q": rng.choice(inflected) if inflected else word()},
+        lambda: {"q": inflected_or_word()},
         lambda: case_number(0),
-        lambda: {"q": word(), "journalposttype": rng.choice(types)},
-        lambda: {"q": word(), "enhet": enhet},
-        lambda: {"q": word(), **date_range()},
+        lambda: with_entry(lambda e: {"journalposttype": e.jtype}),
+        lambda: with_entry(lambda e: {"enhet": enhet}),
+        lambda: with_entry(date_range),
         lambda: {"q": rng.choice(props) if props else word()},
         lambda: case_number(1),
-        lambda: {"q": f"{word()} {word()}", "sort": "date_desc"},
+        two_words,
         lambda: {"q": f"{word()} OR {word()}"},
         lambda: {"q": word()[:4] + "*"},
         lambda: case_number(2),
         lambda: {"journalposttype": rng.choice(types), "enhet": enhet, "sort": "date_desc"},
         lambda: case_number(3),
-        lambda: {"q": rng.choice(inflected) if inflected else word(), **date_range()},
+        lambda: {"q": inflected_or_word(), "sort": "date_asc"},
     ]
     return [makers[i % len(makers)]() for i in range(n)]
 

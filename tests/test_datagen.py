@@ -295,3 +295,24 @@ def test_generated_documents_are_readable_by_tika(extraction, services):
             assert "Vår ref.:" in text and any(c in text for c in "æøå"), (path.name, text[:300])
             seen.add(path.suffix)
     assert seen == wanted
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_sample_queries_find_hits_in_the_real_index(settings, tmp_path, seed):
+    from innsyn.search.service import search
+    from innsyn.search_client import make_client
+
+    stats = write_noark5(tmp_path / "q", QUERY_POOL_ENTRIES, seed=seed)
+    sessions = store(settings)
+    report = harvest(
+        settings, sessions, get_harvester("noark5", str(stats.path), {}), "q", extract=False
+    )
+    assert report.status == "ok", report.errors
+    client = make_client(settings)
+    client.indices.refresh(index=f"{settings.index_prefix}-*")
+    empty = []
+    for q in sample_queries(seed=seed, n=48):
+        result = search(settings, client, parse_params(MultiDict(q), 500), facets=False)
+        if result.total == 0:
+            empty.append(q)
+    assert not empty
