@@ -64,7 +64,7 @@ def _free_ports(candidates: range, n: int) -> list[int]:
 
 
 def _health(url: str, **params: Any) -> dict[str, Any]:
-    with httpx.Client(timeout=10.0) as client:
+    with httpx.Client(timeout=60.0) as client:
         resp = client.get(f"{url}/_cluster/health", params=params)
     data: dict[str, Any] = resp.json()
     return data
