@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from harvesters.noark5 import Noark5Harvester
 from innsyn.config import Settings
@@ -31,9 +33,11 @@ from innsyn.records import JournalpostRecord
 from innsyn.search_client import make_client
 from innsyn.services import manager
 from innsyn.store.blobs import BlobStoreFull
+from innsyn.store.db import make_engine, make_sessionmaker, migrate
 from innsyn.store.models import (
     Dokumentbeskrivelse,
     Dokumentobjekt,
+    Enhet,
     HarvestRun,
     Journalpost,
 )
@@ -43,18 +47,16 @@ from tests.faultkit import MIXED, MIXED_ENTRIES, SMALL, free_port
 from tests.httpsource import N5wsSite
 from web import create_app
 
-pytestmark = pytest.mark.slow
 
+class BeforeEntry:
+    """A harvester whose record stream calls ``action`` once, right before its ``n``-th
+    journal entry goes into the pipeline: a fault that strikes in the middle of a harvest."""
 
-class StopAfter:
-    """A harvester whose record stream calls ``action`` once, after ``after`` entries
-    have gone into the pipeline: a fault that strikes in the middle of a harvest."""
-
-    def __init__(self, inner: Any, after: int, action: Callable[[], object]) -> None:
+    def __init__(self, inner: Any, n: int, action: Callable[[], object]) -> None:
         self.inner = inner
-        self.after = after
+        self.n = n
         self.action = action
-        self.fired_at: int | None = None
+        self.fired = False
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -62,12 +64,12 @@ class StopAfter:
     def records(self) -> Iterator[Any]:
         entries = 0
         for rec in self.inner.records():
-            yield rec
             if isinstance(rec, JournalpostRecord):
                 entries += 1
-                if entries == self.after:
+                if entries == self.n:
                     self.action()
-                    self.fired_at = entries
+                    self.fired = True
+            yield rec
 
 
 @pytest.fixture(scope="module")
@@ -124,20 +126,21 @@ def _document_words(sessions: Any, settings: Settings) -> dict[str, str]:
     return words
 
 
+@pytest.mark.slow
 def test_opensearch_stopped_during_harvest_then_catch_up(own, tmp_path, testdata):
     settings = _own_settings(own, tmp_path)
     sessions = store(settings)
     before = harvest(settings, sessions, Noark5Harvester(str(testdata / SMALL), {}), "before")
     assert before.status == "ok", before.errors
     stopped: list[bool] = []
-    during = StopAfter(
+    during = BeforeEntry(
         Noark5Harvester(str(testdata / MIXED), {}),
-        3,
+        4,
         lambda: stopped.append(manager.stop(own, "opensearch", print)),
     )
     report = harvest(settings, sessions, during, "during")
 
-    assert stopped == [True] and during.fired_at == 3
+    assert stopped == [True] and during.fired
     assert report.counts["new"] == MIXED_ENTRIES and report.counts["failed"] == 0
     assert report.extraction["done"] == MIXED_ENTRIES
     lag = MIXED_ENTRIES + report.counts["saksmappe_new"]
@@ -177,19 +180,20 @@ def test_opensearch_stopped_during_harvest_then_catch_up(own, tmp_path, testdata
     client.indices.delete(index=f"{settings.index_prefix}-*")
 
 
+@pytest.mark.slow
 def test_tika_stopped_during_harvest_documents_pending_then_extracted(own, tmp_path, testdata):
     settings = _own_settings(own, tmp_path)
     sessions = store(settings)
     source = testdata / MIXED
     stopped: list[bool] = []
-    during = StopAfter(
+    during = BeforeEntry(
         Noark5Harvester(str(source), {}),
-        3,
+        4,
         lambda: stopped.append(manager.stop(own, "tika", print)),
     )
     report = harvest(settings, sessions, during, "mixed")
 
-    assert stopped == [True]
+    assert stopped == [True] and during.fired
     assert report.counts["new"] == MIXED_ENTRIES and report.counts["files_fetched"] == MIXED_ENTRIES
     assert report.extraction["tika_calls"] == 0 and report.extraction["done"] == 0
     assert any("Tika unavailable" in e for e in report.errors)
@@ -364,3 +368,72 @@ def test_harvest_cli_killed_with_sigkill_then_rerun_has_no_duplicates(settings):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name
     st = status(settings, make_client(settings), sessions)
     assert st["journalpost"]["in_sync"] and st["journalpost"]["index"] == entries
+
+
+def _other_writer(
+    db: Path, enhet_id: str, hold: float = 0.0, held: threading.Event | None = None
+) -> threading.Thread:
+    """Another connection (an admin, a second worker) writing to the same SQLite file."""
+
+    def write() -> None:
+        con = sqlite3.connect(db, timeout=5, isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute(
+                "INSERT INTO enhet (id, navn, created_at, updated_at) "
+                "VALUES (?, 'Another writer', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                (enhet_id,),
+            )
+            if held is not None:
+                held.set()
+            time.sleep(hold)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    return threading.Thread(target=write)
+
+
+def test_busy_and_stale_snapshot_sqlite_are_retried_not_failed(tmp_path, testdata):
+    """Real lock conflicts on the SQLite file during a harvest: another connection holds
+    the write lock for 2 s (the busy timeout waits), and another connection commits
+    between an entry's reads and its first write (SQLITE_BUSY_SNAPSHOT: fails at once,
+    so the pipeline commits what it holds and retries)."""
+    settings = make_settings(
+        tmp_path,
+        None,
+        opensearch_urls=["http://127.0.0.1:9"],
+        tika_url="http://127.0.0.1:9",
+        harvest_commit_every=1,
+    )
+    engine = make_engine(settings)
+    migrate(engine)
+    sessions = make_sessionmaker(engine)
+    db = settings.data_dir / "innsyn.db"
+    armed: list[threading.Thread] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _between_read_and_write(conn, cursor, statement, params, context, executemany):
+        if armed and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writer = armed.pop()
+            writer.start()
+            writer.join()
+
+    lock_holder = _other_writer(db, "holder", hold=2.0, held=(held := threading.Event()))
+
+    def hold_the_lock() -> None:
+        lock_holder.start()
+        assert held.wait(10)
+
+    source = BeforeEntry(Noark5Harvester(str(testdata / MIXED), {}), 3, hold_the_lock)
+    source = BeforeEntry(source, 5, lambda: armed.append(_other_writer(db, "snapshot")))
+    report = harvest(settings, sessions, source, "mixed", extract=False, index=False)
+    lock_holder.join()
+    assert report.status == "ok", report.errors
+    assert (report.counts["new"], report.counts["failed"]) == (MIXED_ENTRIES, 0)
+    assert report.counts["db_busy_retries"] >= 1
+    assert not armed
+    with sessions() as s:
+        assert s.get(Enhet, "holder") is not None and s.get(Enhet, "snapshot") is not None
+        system_ids = list(s.scalars(select(Journalpost.system_id)))
+    assert len(system_ids) == len(set(system_ids)) == MIXED_ENTRIES
