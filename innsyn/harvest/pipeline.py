@@ -32,6 +32,7 @@ from innsyn.records import (
     SaksmappeRecord,
 )
 from innsyn.store.blobs import BlobStore
+from innsyn.store.ids import stable_id
 from innsyn.store.models import Enhet, HarvestRun, Journalpost, Saksmappe, utcnow
 
 MAX_MESSAGES = 20
@@ -59,7 +60,7 @@ class HarvestReport:
         self.log.append(f"{utcnow():%Y-%m-%d %H:%M:%S} {message}")
 
     def note(self, bucket: list[str], message: str) -> None:
-        if len(bucket) < MAX_MESSAGES:
+        if len(bucket) < MAX_MESSAGES and message not in bucket:
             bucket.append(message)
 
     def summary(self) -> str:
@@ -163,41 +164,42 @@ def _ingest(
     default_enhet: str | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, set[str]]:
+    """Write every record into the store in batches of ``harvest_commit_every``.
+
+    A batch is first written the fast way: no savepoint per record and one flush at
+    commit. Should any database error occur, the batch is rolled back and written again
+    record by record, each entry in its own savepoint (with busy retries), so one bad
+    entry is counted as failed and the rest of the batch is kept. Ids seen are kept only
+    when the source is complete (they decide deletions), so memory stays flat otherwise.
+    """
+    track = bool(harvester.complete)
     seen: dict[str, set[str]] = {"journalpost": set(), "saksmappe": set()}
     clock = Progress(f"harvest {source_key}", None, progress)
     session = sessions()
-    pending = 0
-    try:
-        for rec in harvester.records():
-            if should_stop is not None and should_stop():
-                session.commit()
-                raise Interrupted()
-            if isinstance(rec, HarvestWarning):
-                report.counts["warnings"] += 1
-                report.note(report.warnings, rec.message)
-                continue
-            if isinstance(rec, EnhetRecord):
-                eid, _state = upsert.upsert_enhet(session, source_key, rec)
-                session.flush()
-                default_enhet = default_enhet or eid
-                enhet = session.get(Enhet, eid)
-                if enhet is not None:
-                    enhet.last_harvested_at = utcnow()
-            elif isinstance(rec, SaksmappeRecord):
-                sak, state = upsert.upsert_saksmappe(session, source_key, rec, default_enhet)
+    batch: list[Any] = []
+    counts_at_commit = report.counts.copy()
+    enhet = [default_enhet]
+
+    def one(rec: Any, careful: bool) -> None:
+        if isinstance(rec, EnhetRecord):
+            eid, _state = upsert.upsert_enhet(session, source_key, rec)
+            session.flush()
+            enhet[0] = enhet[0] or eid
+            row = session.get(Enhet, eid)
+            if row is not None:
+                row.last_harvested_at = utcnow()
+        elif isinstance(rec, SaksmappeRecord):
+            sak, state = upsert.upsert_saksmappe(session, source_key, rec, enhet[0])
+            if track:
                 seen["saksmappe"].add(sak.id)
-                report.counts[f"saksmappe_{state}"] += 1
+            report.counts[f"saksmappe_{state}"] += 1
+            if careful:
                 session.flush()
-            elif isinstance(rec, JournalpostRecord):
+        elif isinstance(rec, JournalpostRecord):
+            write = partial(_entry, settings, session, blobs, source_key, rec, enhet[0], report)
+            if careful:
                 try:
-                    jp_id = with_busy_retry(
-                        session,
-                        report,
-                        partial(
-                            _entry, settings, session, blobs, source_key, rec, default_enhet, report
-                        ),
-                    )
-                    seen["journalpost"].add(jp_id)
+                    jp_id = with_busy_retry(session, report, write)
                 except SQLAlchemyError as exc:
                     report.counts["failed"] += 1
                     report.note(
@@ -205,20 +207,60 @@ def _ingest(
                         f"{rec.system_id}: not stored: "
                         f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
                     )
-                clock.advance()
-            elif isinstance(rec, DeleteRecord):
-                model = Journalpost if rec.kind == "journalpost" else Saksmappe
-                prefix = "jp" if rec.kind == "journalpost" else "sm"
-                from innsyn.store.ids import stable_id
+                    return
+            else:
+                jp_id = write()
+            if track:
+                seen["journalpost"].add(jp_id)
+        elif isinstance(rec, DeleteRecord):
+            model = Journalpost if rec.kind == "journalpost" else Saksmappe
+            prefix = "jp" if rec.kind == "journalpost" else "sm"
+            report.counts["deleted"] += upsert.mark_deleted(
+                session, model, [stable_id(prefix, source_key, rec.system_id)]
+            )
 
-                report.counts["deleted"] += upsert.mark_deleted(
-                    session, model, [stable_id(prefix, source_key, rec.system_id)]
-                )
-            pending += 1
-            if pending >= settings.harvest_commit_every:
-                session.commit()
-                pending = 0
-        session.commit()
+    def replay() -> None:
+        """The fast write failed: roll back and write the batch record by record."""
+        session.rollback()
+        upsert.forget_known(session)
+        warnings = report.counts["warnings"]
+        report.counts = counts_at_commit.copy()
+        report.counts["warnings"] = warnings
+        report.counts["batches_replayed"] += 1
+        for rec in batch:
+            one(rec, careful=True)
+
+    def commit() -> None:
+        nonlocal counts_at_commit
+        try:
+            session.commit()
+        except SQLAlchemyError:
+            replay()
+            session.commit()
+        batch.clear()
+        counts_at_commit = report.counts.copy()
+
+    try:
+        for rec in harvester.records():
+            if should_stop is not None and should_stop():
+                commit()
+                raise Interrupted()
+            if isinstance(rec, HarvestWarning):
+                report.counts["warnings"] += 1
+                report.note(report.warnings, rec.message)
+                continue
+            batch.append(rec)
+            try:
+                with session.no_autoflush:
+                    one(rec, careful=False)
+            except SQLAlchemyError:
+                replay()
+                commit()
+            if isinstance(rec, JournalpostRecord):
+                clock.advance()
+            if len(batch) >= settings.harvest_commit_every:
+                commit()
+        commit()
     except Interrupted:
         raise
     except Exception:
@@ -265,7 +307,6 @@ def _entry(
     report: HarvestReport,
 ) -> str:
     jp, state, files = upsert.upsert_journalpost(session, source_key, rec, default_enhet)
-    session.flush()
     for obj, frec in files:
         error = fetch_file(blobs, obj, frec, settings.max_file_size)
         report.counts["files_failed" if error else "files_fetched"] += 1

@@ -31,6 +31,34 @@ from innsyn.store.models import (
 )
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+_KNOWN = "innsyn.known_ids"
+_KNOWN_MAX = 50_000
+
+
+def _remember(session: Session, row_id: str) -> None:
+    known: set[str] = session.info.setdefault(_KNOWN, set())
+    if len(known) >= _KNOWN_MAX:
+        known.clear()
+    known.add(row_id)
+
+
+def _exists(session: Session, model: Any, row_id: str) -> bool:
+    """Whether the agency or case ``row_id`` is in the store or added in this session.
+
+    Remembered per session (bounded), so a harvest does not ask the database once per
+    entry, and it works while new rows wait unflushed in a batch.
+    """
+    if row_id in session.info.get(_KNOWN, ()):
+        return True
+    if session.get(model, row_id) is not None:
+        _remember(session, row_id)
+        return True
+    return False
+
+
+def forget_known(session: Session) -> None:
+    """Drop what ``_exists`` remembered (after a rollback it may be wrong)."""
+    session.info.pop(_KNOWN, None)
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
@@ -65,8 +93,9 @@ def upsert_enhet(
     values = {f.name: getattr(rec, f.name) for f in dataclasses.fields(rec)}
     for key in ("system_id", "parent_system_id", "parent_orgnummer"):
         values.pop(key)
-    values["parent_id"] = parent if parent and session.get(Enhet, parent) else None
+    values["parent_id"] = parent if parent and _exists(session, Enhet, parent) else None
     row = session.get(Enhet, eid)
+    _remember(session, eid)
     if row is None:
         session.add(Enhet(id=eid, **values))
         return eid, NEW
@@ -100,7 +129,7 @@ def _owner(
     session: Session, source_key: str, sys_id: str | None, orgnr: str | None, default: str | None
 ) -> str | None:
     eid = enhet_id(source_key, sys_id, orgnr)
-    if eid and session.get(Enhet, eid) is not None:
+    if eid and _exists(session, Enhet, eid):
         return eid
     return default
 
@@ -128,6 +157,7 @@ def upsert_saksmappe(
         "deleted_at": None,
     }
     row = session.get(Saksmappe, sid)
+    _remember(session, sid)
     if row is None:
         row = Saksmappe(id=sid, source_key=source_key, system_id=rec.system_id, **values)
         row.skjerming, _ = _skjerming(session, None, rec.skjerming)
@@ -240,7 +270,7 @@ def upsert_journalpost(
         stable_id("sm", source_key, rec.saksmappe_system_id) if rec.saksmappe_system_id else None
     )
     values = {
-        "saksmappe_id": sak_id if sak_id and session.get(Saksmappe, sak_id) else None,
+        "saksmappe_id": sak_id if sak_id and _exists(session, Saksmappe, sak_id) else None,
         "offentlig_tittel": rec.offentlig_tittel,
         "offentlig_tittel_sensitiv": rec.offentlig_tittel_sensitiv,
         "journalaar": rec.journalaar,

@@ -1,0 +1,99 @@
+"""Batched writes of a harvest: fast batches, and the record-by-record replay when a
+batch hits a database error (here: the same entry twice in one batch)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import func, select
+
+from innsyn.harvest.pipeline import harvest
+from innsyn.records import JournalpostRecord, SaksmappeRecord
+from innsyn.store.models import Journalpost, Saksmappe
+from tests.factories import store
+
+
+class ListHarvester:
+    name = "list"
+    location = "memory"
+
+    def __init__(self, records: list[Any], complete: bool = False) -> None:
+        self._records = records
+        self.complete = complete
+
+    def records(self) -> Iterator[Any]:
+        yield from self._records
+
+
+def _records(n: int, duplicate_at: int | None = None) -> list[Any]:
+    out: list[Any] = [SaksmappeRecord(system_id="S1", saksaar=2024, sakssekvensnummer=1)]
+    for i in range(n):
+        out.append(
+            JournalpostRecord(
+                system_id=f"J{i}",
+                saksmappe_system_id="S1",
+                offentlig_tittel=f"Søknad om tilskudd til lag nummer {i}",
+                journalaar=2024,
+                journalsekvensnummer=i,
+            )
+        )
+        if i == duplicate_at:
+            out.append(
+                JournalpostRecord(
+                    system_id=f"J{i}",
+                    saksmappe_system_id="S1",
+                    offentlig_tittel=f"Søknad om tilskudd til lag nummer {i} (rettet)",
+                    journalaar=2024,
+                    journalsekvensnummer=i,
+                )
+            )
+    return out
+
+
+def test_batches_are_written_and_linked(offline_settings):
+    settings = offline_settings.model_copy(update={"harvest_commit_every": 7})
+    sessions = store(settings)
+    report = harvest(
+        settings, sessions, ListHarvester(_records(30)), "src", extract=False, index=False
+    )
+    assert report.counts["new"] == 30
+    assert report.counts["batches_replayed"] == 0
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Journalpost)) == 30
+        sak = s.scalars(select(Saksmappe)).one()
+        linked = s.scalar(
+            select(func.count()).select_from(Journalpost).where(Journalpost.saksmappe_id == sak.id)
+        )
+        assert linked == 30
+
+
+def test_a_failing_batch_is_replayed_record_by_record(offline_settings):
+    settings = offline_settings.model_copy(update={"harvest_commit_every": 10})
+    sessions = store(settings)
+    report = harvest(
+        settings,
+        sessions,
+        ListHarvester(_records(25, duplicate_at=12), complete=True),
+        "src",
+        extract=False,
+        index=False,
+    )
+    assert report.counts["batches_replayed"] >= 1
+    assert report.counts["failed"] == 0
+    assert report.counts["new"] == 25
+    assert report.counts["new"] + report.counts["updated"] == 26
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Journalpost)) == 25
+        fixed = s.scalars(select(Journalpost).where(Journalpost.system_id == "J12")).one()
+        assert fixed.offentlig_tittel is not None and fixed.offentlig_tittel.endswith("(rettet)")
+        assert fixed.saksmappe_id is not None
+    again = harvest(
+        settings,
+        sessions,
+        ListHarvester(_records(25), complete=True),
+        "src",
+        extract=False,
+        index=False,
+    )
+    assert again.counts["new"] == 0 and again.counts["deleted"] == 0
