@@ -38,6 +38,7 @@ class LoadResult:
     concurrency: int
     seconds: float
     latencies_ms: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     statuses: Counter[int] = field(default_factory=Counter)
     failures: int = 0
     failure_examples: list[str] = field(default_factory=list)
@@ -57,6 +58,17 @@ class LoadResult:
 
     def p(self, q: float) -> float:
         return percentile(self.latencies_ms, q)
+
+    def add(self, other: LoadResult) -> None:
+        """Pool ``other`` (a run at the same concurrency) into this result."""
+        self.seconds += other.seconds
+        self.latencies_ms.extend(other.latencies_ms)
+        for kind, values in other.by_kind.items():
+            self.by_kind.setdefault(kind, []).extend(values)
+        self.statuses.update(other.statuses)
+        self.failures += other.failures
+        self.failure_examples = (self.failure_examples + other.failure_examples)[:5]
+        self.driver_cpu_seconds += other.driver_cpu_seconds
 
 
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -80,7 +92,7 @@ def run_load(
     started = time.perf_counter()
     window_start = started + warmup_seconds
     window_end = window_start + seconds
-    per_client: list[list[tuple[float, float, int]]] = [[] for _ in range(concurrency)]
+    per_client: list[list[tuple[float, float, int, int]]] = [[] for _ in range(concurrency)]
     failures: list[str] = []
     lock = threading.Lock()
     cpu_before = os.times()
@@ -93,7 +105,8 @@ def run_load(
                 t0 = time.perf_counter()
                 if t0 >= window_end:
                     return
-                req = mix[next(counter) % len(mix)]
+                i = next(counter) % len(mix)
+                req = mix[i]
                 headers = JSON_HEADERS if req.body is not None else {"Accept": "application/json"}
                 try:
                     conn.request(req.method, req.path, body=req.body, headers=headers)
@@ -107,7 +120,7 @@ def run_load(
                     status = -1
                 t1 = time.perf_counter()
                 if t0 >= window_start and t1 <= window_end:
-                    record((t0, t1, status))
+                    record((t0, t1, status, i))
         finally:
             conn.close()
 
@@ -119,10 +132,12 @@ def run_load(
     cpu_after = os.times()
     result = LoadResult(concurrency=concurrency, seconds=seconds)
     for samples in per_client:
-        for t0, t1, status in samples:
+        for t0, t1, status, i in samples:
             if status < 0:
                 continue
-            result.latencies_ms.append((t1 - t0) * 1000)
+            ms = (t1 - t0) * 1000
+            result.latencies_ms.append(ms)
+            result.by_kind.setdefault(mix[i].kind, []).append(ms)
             result.statuses[status] += 1
     result.failures = len(failures)
     result.failure_examples = failures[:5]

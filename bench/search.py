@@ -25,6 +25,7 @@ concurrency level raw goes first, then the API.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -44,6 +45,8 @@ from bench.common import (
     BenchOptions,
     BenchResult,
     Target,
+    cpu_count,
+    percentile,
     run_child,
     say,
     scratch_settings,
@@ -58,17 +61,23 @@ from innsyn.search.service import search
 
 API_PATH = "/api/v1/search"
 DEEP_PAGES = 5
-DEEP_CHAINS = 2
-WARMUP_SECONDS = 2.0
+LATEST: Args = [("sort", "date_desc")]
+ROUNDS = 2
+WARMUP_SECONDS = 1.0
 P50_OVERHEAD_MS = 5.0
 RPS_RATIO = 0.70
 P95_MS = 100.0
 TARGET_ENTRIES = 1_000_000
-# Gunicorn on two cores: an API request spends most of its time waiting for OpenSearch
-# (which needs the same cores), so each worker runs threads to overlap those waits, and
-# there is one worker process per core so the Python part of two requests can run at once.
-DEFAULT_WORKERS = 2
-DEFAULT_THREADS = 8
+# Gunicorn on two cores shared with OpenSearch: sync workers (the deployment's own worker
+# class), three of them. An API request spends roughly half its time waiting for
+# OpenSearch, so three requests in flight keep both cores busy; more clients queue in the
+# listen backlog at no cost. Measured on this machine, 2-3 sync workers spent the least CPU
+# per request (~1.9 ms); 4-5 workers (~2.8 ms: more processes contending for two cores)
+# and threaded workers (2x4, 2x8: 2.1-2.5 ms, GIL hand-offs) spent more for no more
+# requests/s. Threads would also expose the in-memory rate-limit store (limits
+# MemoryStorage) to concurrent timer restarts.
+DEFAULT_WORKERS = 3
+DEFAULT_THREADS = 1
 
 Args = list[tuple[str, str]]
 
@@ -168,18 +177,17 @@ def _deep_chain(settings: Settings, client: Any, args: Args) -> list[Args]:
 
 
 def build_mix(settings: Settings, queries: list[dict[str, str]]) -> list[MixItem]:
-    """The fixed mix: ``queries`` as given, then cursor pages 2..DEEP_PAGES of the first
-    browsing query and the first query with words."""
+    """The fixed mix: the latest entries (the search page without a query), ``queries``
+    as given, then cursor pages 2..DEEP_PAGES of the latest entries and of the first
+    query with words only."""
     from innsyn.search_client import make_client
 
     client = make_client(settings)
     base: list[Args] = [[(k, v) for k, v in q.items() if v != ""] for q in queries]
     chains: list[Args] = []
-    picked = [next((a for a in base if not dict(a).get("q")), None)]
-    picked.append(next((a for a in base if classify(a) == "words"), None))
-    if picked[0] is None:
-        picked[0] = [("sort", "date_desc")]
-    for args in picked[:DEEP_CHAINS]:
+    base.insert(0, list(LATEST))
+    words = next((a for a in base if classify(a) == "words"), None)
+    for args in (base[0], words):
         if args is not None:
             chains.extend(_deep_chain(settings, client, args))
     items = []
@@ -201,7 +209,9 @@ def _free_port() -> int:
 class Gunicorn:
     """``gunicorn 'web.wsgi:app'`` on a free local port with ``settings``; stopped on exit."""
 
-    def __init__(self, settings: Settings, workers: int, threads: int) -> None:
+    def __init__(
+        self, settings: Settings, workers: int, threads: int, app: str = "web.wsgi:app"
+    ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = settings_env(settings)
@@ -217,7 +227,7 @@ class Gunicorn:
             str(threads),
             "--log-level",
             "warning",
-            "web.wsgi:app",
+            app,
         ]
         self.proc = subprocess.Popen(cmd, env=env)
 
@@ -348,6 +358,7 @@ def _summary(r: LoadResult) -> dict[str, Any]:
         "failures": r.failures,
         "failure_examples": r.failure_examples,
         "driver_cpu_seconds": r.driver_cpu_seconds,
+        "p50_ms_by_kind": {k: percentile(v, 50) for k, v in sorted(r.by_kind.items())},
     }
 
 
@@ -369,6 +380,7 @@ def measure(
     api_mix = [item.api_request() for item in mix]
     raw_mix = [item.raw_request() for item in mix]
     levels: dict[str, Any] = {}
+    loads = [os.getloadavg()[0]]
     with Gunicorn(settings, workers, threads) as server:
         health = server.wait_ready()
         if health.get("status") != "ok":
@@ -376,18 +388,24 @@ def measure(
         problems = check_same_answers(server.url, os_url, mix)
         for line in problems[:5]:
             say(f"answers differ: {line}")
+        slice_s = opts.search_seconds / ROUNDS
         for c in opts.concurrency:
-            say(f"{c} clients: raw OpenSearch for {opts.search_seconds:.0f}s")
-            raw = run_load(os_url, raw_mix, c, opts.search_seconds, WARMUP_SECONDS)
-            say(f"{c} clients: API for {opts.search_seconds:.0f}s")
-            cpu0 = server.cpu_seconds()
-            api = run_load(server.url, api_mix, c, opts.search_seconds, WARMUP_SECONDS)
-            api_cpu = server.cpu_seconds() - cpu0
+            say(f"{c} clients: raw and API in turn, {ROUNDS} x {slice_s:.1f}s each")
+            raw, api = LoadResult(c, 0.0), LoadResult(c, 0.0)
+            api_cpu = 0.0
+            for _ in range(ROUNDS):
+                raw.add(run_load(os_url, raw_mix, c, slice_s, WARMUP_SECONDS))
+                cpu0 = server.cpu_seconds()
+                api.add(run_load(server.url, api_mix, c, slice_s, WARMUP_SECONDS))
+                api_cpu += server.cpu_seconds() - cpu0
             row = _level_row(c, raw, api)
+            load = os.getloadavg()[0]
+            loads.append(load)
             res.rows.append(row)
             levels[str(c)] = {
                 "raw": _summary(raw),
                 "api": _summary(api),
+                "load_average_1min": load,
                 "api_server_cpu_ms_per_request": (
                     1000 * api_cpu / max(1, api.requests) if api.requests else 0.0
                 ),
@@ -409,13 +427,20 @@ def measure(
         "gunicorn": {"workers": workers, "threads": threads},
         "seconds_per_level": opts.search_seconds,
         "warmup_seconds": WARMUP_SECONDS,
+        "rounds": ROUNDS,
         "levels": levels,
     }
     _targets(res, entries)
     res.notes.append(
         f"{len(mix)} requests ({', '.join(f'{n} {k}' for k, n in kinds.items())}), "
-        f"each side closed-loop for {opts.search_seconds:.0f}s per level after "
-        f"{WARMUP_SECONDS:.0f}s warm-up; gunicorn {workers} workers x {threads} threads"
+        f"each side closed-loop for {opts.search_seconds:.0f}s per level, in {ROUNDS} turns "
+        f"taken alternately, each after {WARMUP_SECONDS:.0f}s warm-up (the machine is "
+        f"shared, so drift hits both sides alike); gunicorn {workers} workers x {threads} "
+        "threads"
+    )
+    res.notes.append(
+        f"1-minute load average during the run: {min(loads):.1f} to {max(loads):.1f} on "
+        f"{cpu_count()} cores (other work on the machine competes with both sides)"
     )
     if problems:
         res.notes.append(f"{len(problems)} requests answered differently by API and raw")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
@@ -44,7 +43,10 @@ def api_search() -> ResponseReturnValue:
         {
             "total": result.total,
             "items": result.items,
-            "facets": {k: [asdict(f) for f in v] for k, v in result.facets.items()},
+            "facets": {
+                k: [{"key": f.key, "label": f.label, "count": f.count} for f in v]
+                for k, v in result.facets.items()
+            },
             "next_cursor": result.next_cursor,
         }
     )

@@ -42,15 +42,48 @@ PREFIX_FIELDS = [
     "saksmappe.offentlig_tittel",
 ]
 HIDDEN_SOURCE = ["dokument_tekst", "offentlig_tittel_sensitiv", "korrespondansepart_sensitiv"]
+# What a search hit shows (``innsyn.search.service``); nothing else is fetched.
+RESULT_FIELDS = [
+    "id",
+    "offentlig_tittel",
+    "tittel_screened",
+    "saksnummer",
+    "journalpost_nummer",
+    "journalposttype",
+    "journaldato",
+    "publisert_dato",
+    "enhet_id",
+    "enhet_navn",
+    "saksmappe",
+    "korrespondansepart",
+    "dokument_count",
+    "skjerming",
+    "language",
+]
+
+
+def _minute_down(t: dt.datetime) -> dt.datetime:
+    return t.replace(second=0, microsecond=0)
+
+
+def _minute_up(t: dt.datetime) -> dt.datetime:
+    down = _minute_down(t)
+    return down if down == t else down + dt.timedelta(minutes=1)
 
 
 def visibility_filter(now: dt.datetime) -> dict[str, Any]:
-    """Only records whose embargo (``accessible_after``) is absent or past."""
+    """Only records whose embargo (``accessible_after``) is absent or past.
+
+    ``now`` is taken down to the minute: the filter is then the same for every request of
+    that minute, so OpenSearch can cache it (a new timestamp per request costs a fresh
+    evaluation over the whole index each time). An embargo lifts up to a minute late,
+    never early.
+    """
     return {
         "bool": {
             "should": [
                 {"bool": {"must_not": {"exists": {"field": "accessible_after"}}}},
-                {"range": {"accessible_after": {"lte": now.isoformat()}}},
+                {"range": {"accessible_after": {"lte": _minute_down(now).isoformat()}}},
             ],
             "minimum_should_match": 1,
         }
@@ -58,7 +91,9 @@ def visibility_filter(now: dt.datetime) -> dict[str, Any]:
 
 
 def retention_start(now: dt.datetime, days: int) -> str:
-    return (now - dt.timedelta(days=days)).isoformat()
+    """Start of the sensitive-variant window, taken up to the minute (cacheable like the
+    visibility filter; the window closes up to a minute early, never late)."""
+    return _minute_up(now - dt.timedelta(days=days)).isoformat()
 
 
 def _with_sensitive(
@@ -245,7 +280,7 @@ def search_body(
         "size": params.size,
         "sort": sort_clause(params.sort),
         "track_total_hits": True,
-        "_source": {"excludes": HIDDEN_SOURCE},
+        "_source": {"includes": RESULT_FIELDS, "excludes": HIDDEN_SOURCE},
     }
     if node is not None:
         body["highlight"] = HIGHLIGHT
