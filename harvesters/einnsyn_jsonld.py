@@ -5,7 +5,8 @@ The graph is flattened into nodes by ``@id``; property names lose their namespac
 ``offentligTittel``) and ``@value`` wrappers are unwrapped, so both forms map the same
 way. Journal registrations become records; a withdrawal graph (``TrekkeTilbakeGraf``,
 the slettemelding) becomes deletions; meeting registrations are reported as not yet
-supported. ``*_SENSITIV`` values go only to the sensitive fields.
+supported. ``*_SENSITIV`` values go only to the sensitive fields. A document title that
+repeats its entry's or case's internal ``tittel`` is withheld.
 Location: a file, a directory of ``.jsonld`` files, or an http(s) URL.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from harvesters.base import Harvester, HarvestError, is_url
 from harvesters.http_files import url_opener
 from innsyn.http_client import HttpClient, HttpFailure
+from innsyn.privacy import unless_repeating
 from innsyn.records import (
     DeleteRecord,
     DokumentRecord,
@@ -276,6 +278,14 @@ class _Message:
             return public
         return None if skjerming else _str(node.get("tittel"))
 
+    def _hidden(self, node: dict[str, Any] | None) -> str | None:
+        """The internal ``tittel`` of ``node`` when it is not the published one."""
+        if node is None:
+            return None
+        internal = _str(node.get("tittel"))
+        published = self._title(node, self._skjerming(node))
+        return internal if internal and internal != published else None
+
     def _saksmappe(self, node: dict[str, Any]) -> SaksmappeRecord:
         skjerming = self._skjerming(node)
         return SaksmappeRecord(
@@ -326,13 +336,15 @@ class _Message:
             skjerming=skjerming,
             korrespondanseparter=parts,
             dokumenter=[
-                self._dokument(d)
+                self._dokument(d, (self._hidden(node), self._hidden(parent)))
                 for d in self._children(node["@id"], "dokumentbeskrivelse", "dokumentbeskrivelse")
             ],
             publisert_dato=_datetime(node.get("publisertDato")),
         )
 
-    def _dokument(self, node: dict[str, Any]) -> DokumentRecord:
+    def _dokument(
+        self, node: dict[str, Any], hidden: tuple[str | None, ...] = ()
+    ) -> DokumentRecord:
         skjerming = self._skjerming(node)
         files = []
         for obj in self._children(node["@id"], "dokumentobjekt", "dokumentobjekt"):
@@ -354,7 +366,7 @@ class _Message:
             )
         return DokumentRecord(
             system_id=_str(node.get("systemID")) or node["@id"],
-            tittel=self._title(node, skjerming) if not skjerming else None,
+            tittel=None if skjerming else unless_repeating(self._title(node, skjerming), *hidden),
             dokumentnummer=_int(node.get("dokumentnummer")),
             dokumenttype=_str(node.get("dokumenttype")),
             tilknyttet_registrering_som=_str(node.get("tilknyttetRegistreringSom")),

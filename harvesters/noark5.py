@@ -9,7 +9,8 @@ ADDML ``arkivuttrekk.xml`` (the namespaces are the same in every version).
 
 Privacy: the public title is ``offentligTittel``; the internal ``tittel`` is used only
 when a record has neither ``offentligTittel`` nor ``skjerming``. A public title that
-repeats the screened internal title verbatim is withheld too. Correspondents are
+repeats the screened internal title verbatim is withheld too, and so is a document title
+that repeats its entry's or case's internal title. Correspondents are
 withheld when the screening's metadata names them or does not say which fields it covers.
 """
 
@@ -27,6 +28,7 @@ from defusedxml.ElementTree import iterparse
 
 from harvesters.base import Harvester, HarvestError
 from harvesters.packages import Package, open_package
+from innsyn.privacy import unless_repeating
 from innsyn.records import (
     DokumentRecord,
     EnhetRecord,
@@ -142,6 +144,12 @@ def public_title(elem: Element, skjerming: SkjermingRecord | None) -> str | None
     if skjerming is None:
         return internal
     return None
+
+
+def hidden_title(elem: Element, skjerming: SkjermingRecord | None) -> str | None:
+    """The internal title when it is not the public one (so it must not be published)."""
+    internal = _text(elem, "tittel")
+    return internal if internal and internal != public_title(elem, skjerming) else None
 
 
 def parts_screened(skjerming: SkjermingRecord | None) -> bool:
@@ -302,17 +310,19 @@ class _Parser:
             enhet_system_id=self.enhet,
         )
         for reg in _children(elem, "registrering"):
-            yield from self._registrering(reg, sid)
+            yield from self._registrering(reg, sid, hidden_title(elem, skjerming))
         yield from self._drain()
 
     def _journalregistrering(self, elem: Element) -> Iterator[Record]:
         sak = _child(elem, "saksmappe")
         sak_id = None
+        sak_hidden = None
         if sak is not None:
             aar, seq = _text(sak, "saksaar"), _text(sak, "sakssekvensnummer")
             sak_id = _text(sak, "systemID") or (f"sak:{aar}/{seq}" if aar and seq else None)
             if sak_id:
                 skjerming = _skjerming(sak)
+                sak_hidden = hidden_title(sak, skjerming)
                 yield SaksmappeRecord(
                     system_id=sak_id,
                     offentlig_tittel=public_title(sak, skjerming),
@@ -322,10 +332,12 @@ class _Parser:
                     enhet_system_id=self.enhet,
                 )
         for jp in _children(elem, "journalpost"):
-            yield from self._registrering(jp, sak_id)
+            yield from self._registrering(jp, sak_id, sak_hidden)
         yield from self._drain()
 
-    def _registrering(self, elem: Element, sak_id: str | None) -> Iterator[Record]:
+    def _registrering(
+        self, elem: Element, sak_id: str | None, sak_hidden: str | None = None
+    ) -> Iterator[Record]:
         kind = xsi_type(elem)
         sid = _text(elem, "systemID") or _text(elem, "registreringsID")
         if not sid:
@@ -349,6 +361,7 @@ class _Parser:
                     skjermet=hide_parts,
                 )
             )
+        hidden = (hidden_title(elem, skjerming), sak_hidden)
         yield JournalpostRecord(
             system_id=sid,
             saksmappe_system_id=sak_id,
@@ -370,12 +383,16 @@ class _Parser:
             administrativ_enhet=_text(elem, "administrativEnhet"),
             skjerming=skjerming,
             korrespondanseparter=parts,
-            dokumenter=[self._dokument(d, sid) for d in _children(elem, "dokumentbeskrivelse")],
+            dokumenter=[
+                self._dokument(d, sid, hidden) for d in _children(elem, "dokumentbeskrivelse")
+            ],
             enhet_system_id=self.enhet,
         )
         yield from self._drain()
 
-    def _dokument(self, elem: Element, jp_sid: str) -> DokumentRecord:
+    def _dokument(
+        self, elem: Element, jp_sid: str, hidden: tuple[str | None, ...] = ()
+    ) -> DokumentRecord:
         skjerming = _skjerming(elem)
         files = []
         for obj in _children(elem, "dokumentobjekt"):
@@ -408,7 +425,7 @@ class _Parser:
             )
         return DokumentRecord(
             system_id=_text(elem, "systemID"),
-            tittel=public_title(elem, skjerming),
+            tittel=unless_repeating(public_title(elem, skjerming), *hidden),
             dokumentnummer=_int(_text(elem, "dokumentnummer"), self.warn, "dokumentnummer", jp_sid),
             dokumenttype=_text(elem, "dokumenttype"),
             tilknyttet_registrering_som=_text(elem, "tilknyttetRegistreringSom"),

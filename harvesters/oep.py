@@ -5,19 +5,22 @@ Public text: ``SA.OFFTITTEL`` and ``JP.OFFINNHOLD``; a ``*_SENSITIV`` variant go
 sensitive field (shown only within the retention window). Internal titles
 (``SA.TITTEL``/``JP.INNHOLD``) are used only when no public variant exists and nothing
 marks the record screened (``*.TGKODE``, ``*.UOFF``). Correspondents flagged ``AM.U1``
-are withheld. Location: one XML file, or a directory of them.
+are withheld. A document title (``DB.TITTEL``) that repeats its entry's or case's internal
+title is withheld too. Location: one XML file, or a directory of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from harvesters.base import Harvester, HarvestError
 from harvesters.http_files import url_opener
 from harvesters.xmlsafe import parse_xml
+from innsyn.privacy import unless_repeating
 from innsyn.records import (
     DokumentRecord,
     EnhetRecord,
@@ -68,6 +71,12 @@ def _title(elem: Element, public: str, internal: str, screened: bool) -> str | N
     if value:
         return value
     return None if screened else _t(elem, internal)
+
+
+def _hidden(elem: Element, public: str, internal: str, screened: bool) -> str | None:
+    """The internal title when it is not the published one."""
+    value = _t(elem, internal)
+    return value if value and value != _title(elem, public, internal, screened) else None
 
 
 def _sensitive(elem: Element, public: str) -> str | None:
@@ -140,12 +149,25 @@ class OepHarvester(Harvester):
             enhet_system_id=enhet,
         )
         for jp in sak.findall("JOURNPOST.OJ"):
-            yield self._entry(jp, sak_id, path, enhet, warnings)
+            yield self._entry(
+                jp,
+                sak_id,
+                path,
+                enhet,
+                warnings,
+                _hidden(sak, "SA.OFFTITTEL", "SA.TITTEL", skjerming is not None),
+            )
         for message in warnings:
             yield HarvestWarning(message, sak_id)
 
     def _entry(
-        self, jp: Element, sak_id: str, path: Path, enhet: str | None, warnings: list[str]
+        self,
+        jp: Element,
+        sak_id: str,
+        path: Path,
+        enhet: str | None,
+        warnings: list[str],
+        sak_hidden: str | None = None,
     ) -> JournalpostRecord:
         jaar, jseq, postnr = _t(jp, "JP.JAAR"), _t(jp, "JP.SEKNR"), _t(jp, "JP.POSTNR")
         skjerming = _skjerming(jp, "JP")
@@ -161,6 +183,7 @@ class OepHarvester(Harvester):
                     skjermet=hidden,
                 )
             )
+        hidden = (_hidden(jp, "JP.OFFINNHOLD", "JP.INNHOLD", skjerming is not None), sak_hidden)
         return JournalpostRecord(
             system_id=_t(jp, "JP.ID") or f"jp:{jaar}/{jseq}",
             saksmappe_system_id=sak_id,
@@ -176,11 +199,13 @@ class OepHarvester(Harvester):
             administrativ_enhet=_t(jp, "JP.ADMKORT"),
             skjerming=skjerming,
             korrespondanseparter=parts,
-            dokumenter=[self._document(dl, path) for dl in jp.findall("DOKLINK.OJ")],
+            dokumenter=[self._document(dl, path, hidden) for dl in jp.findall("DOKLINK.OJ")],
             enhet_system_id=enhet,
         )
 
-    def _document(self, dl: Element, path: Path) -> DokumentRecord:
+    def _document(
+        self, dl: Element, path: Path, hidden: tuple[str | None, ...] = ()
+    ) -> DokumentRecord:
         desc = dl.find("DOKBESKRIV.OJ")
         files = []
         title = None
@@ -198,7 +223,7 @@ class OepHarvester(Harvester):
                     target = (path.parent / ref.replace("\\", "/")).resolve()
                     if not target.is_relative_to(path.parent.resolve()):
                         continue
-                    opener = target.open  # type: ignore[assignment]
+                    opener = partial(target.open, "rb")  # type: ignore[assignment]
                     uri = str(target)
                 files.append(
                     FileRecord(
@@ -216,7 +241,7 @@ class OepHarvester(Harvester):
                 )
         return DokumentRecord(
             system_id=_t(dl, "DL.RNR"),
-            tittel=title,
+            tittel=unless_repeating(title, *hidden),
             dokumentnummer=_int(_t(dl, "DL.RNR")),
             tilknyttet_registrering_som={"H": "hoveddokument", "V": "vedlegg"}.get(
                 _t(dl, "DL.TYPE") or "", _t(dl, "DL.TYPE")

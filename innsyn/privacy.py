@@ -44,3 +44,11 @@ def is_screened(skjerming: object | None) -> bool:
         getattr(skjerming, "tilgangsrestriksjon", None)
         or getattr(skjerming, "skjermingshjemmel", None)
     )
+
+
+def unless_repeating(title: str | None, *screened: str | None) -> str | None:
+    """``title``, or ``None`` when it repeats one of the ``screened`` internal titles: a
+    document named like its entry's or case's screened title would publish that title."""
+    if title and any(s and s in title for s in screened):
+        return None
+    return title
