@@ -179,6 +179,7 @@ def _ingest(
     batch: list[Any] = []
     counts_at_commit = report.counts.copy()
     enhet = [default_enhet]
+    upsert.mark_fresh_source(session, source_key)
 
     def one(rec: Any, careful: bool) -> None:
         if isinstance(rec, EnhetRecord):

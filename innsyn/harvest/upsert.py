@@ -33,32 +33,47 @@ from innsyn.store.models import (
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 _KNOWN = "innsyn.known_ids"
 _KNOWN_MAX = 50_000
+_FRESH = "innsyn.fresh_source"
 
 
-def _remember(session: Session, row_id: str) -> None:
-    known: set[str] = session.info.setdefault(_KNOWN, set())
+def _remember(session: Session, row_id: str, exists: bool = True) -> None:
+    known: dict[str, bool] = session.info.setdefault(_KNOWN, {})
     if len(known) >= _KNOWN_MAX:
         known.clear()
-    known.add(row_id)
+    known[row_id] = exists
 
 
 def _exists(session: Session, model: Any, row_id: str) -> bool:
     """Whether the agency or case ``row_id`` is in the store or added in this session.
 
-    Remembered per session (bounded), so a harvest does not ask the database once per
-    entry, and it works while new rows wait unflushed in a batch.
+    Remembered per session (bounded; misses too, until the row is added), so a harvest
+    does not ask the database once per entry, and it works while new rows wait
+    unflushed in a batch.
     """
-    if row_id in session.info.get(_KNOWN, ()):
-        return True
-    if session.get(model, row_id) is not None:
-        _remember(session, row_id)
-        return True
-    return False
+    known = session.info.get(_KNOWN, {}).get(row_id)
+    if known is not None:
+        return bool(known)
+    found = session.get(model, row_id) is not None
+    _remember(session, row_id, found)
+    return found
 
 
 def forget_known(session: Session) -> None:
-    """Drop what ``_exists`` remembered (after a rollback it may be wrong)."""
+    """Drop what ``_exists`` remembered (after a rollback it may be wrong) and stop
+    trusting that the source was empty."""
     session.info.pop(_KNOWN, None)
+    session.info[_FRESH] = False
+
+
+def mark_fresh_source(session: Session, source_key: str) -> bool:
+    """Note whether ``source_key`` has no entries in the store yet: then a new entry
+    needs no lookup (a repeated one fails the fast batch, which is replayed carefully)."""
+    fresh = (
+        session.scalar(select(Journalpost.id).where(Journalpost.source_key == source_key).limit(1))
+        is None
+    )
+    session.info[_FRESH] = fresh
+    return fresh
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
@@ -289,7 +304,7 @@ def upsert_journalpost(
         ),
         "deleted_at": None,
     }
-    row = session.get(Journalpost, jid)
+    row = None if session.info.get(_FRESH) else session.get(Journalpost, jid)
     state = UNCHANGED
     if row is None:
         row = Journalpost(id=jid, source_key=source_key, system_id=rec.system_id, **values)
