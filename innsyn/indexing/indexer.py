@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +151,16 @@ def _pending_clause(kind: str) -> list[ColumnElement[bool]]:
     return [or_(model.last_indexed_at.is_(None), model.updated_at > model.last_indexed_at)]
 
 
+def _mark_indexed(session: Session, model: Any, ids: list[str], started: dt.datetime) -> None:
+    session.execute(
+        update(model)
+        .where(model.id.in_(ids), model.updated_at <= started)
+        .values(last_indexed_at=started)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
 def _index_where(
     settings: Settings,
     client: OpenSearch,
@@ -160,23 +172,37 @@ def _index_where(
     progress: Progress,
     skip_deleted: bool = False,
 ) -> None:
+    """Index the rows matching ``where``, batch by batch.
+
+    One bulk request is in flight in a background thread while the next batch is read
+    from the store and turned into documents, so OpenSearch and Python work at the same
+    time; a batch is marked indexed only once its bulk answer has been checked.
+    """
     model = _model(kind)
     build = _builder(settings, kind)
     clauses = list(where) + ([model.deleted_at.is_(None)] if skip_deleted else [])
-    for session, rows in _batches(sessions, kind, clauses):
-        started = utcnow()
-        actions, deletes = _actions(index, rows, build)
-        result = bulk.write(client, actions, settings.bulk_chunk_size)
+    in_flight: tuple[Future[bulk.BulkResult], dt.datetime, int, int] | None = None
+
+    def settle(session: Session) -> None:
+        assert in_flight is not None
+        future, started, deletes, count = in_flight
+        result = future.result()
         report.add(result, deletes)
         if result.ok_ids:
-            session.execute(
-                update(model)
-                .where(model.id.in_(result.ok_ids), model.updated_at <= started)
-                .values(last_indexed_at=started)
-                .execution_options(synchronize_session=False)
-            )
-            session.commit()
-        progress.advance(len(rows))
+            _mark_indexed(session, model, result.ok_ids, started)
+        progress.advance(count)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as pool:
+        for session, rows in _batches(sessions, kind, clauses):
+            started = utcnow()
+            actions, deletes = _actions(index, rows, build)
+            if in_flight is not None:
+                settle(session)
+            future = pool.submit(bulk.write, client, actions, settings.bulk_chunk_size)
+            in_flight = (future, started, deletes, len(rows))
+        if in_flight is not None:
+            with sessions() as session:
+                settle(session)
 
 
 def catch_up(
