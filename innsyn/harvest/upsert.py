@@ -66,11 +66,11 @@ def forget_known(session: Session) -> None:
 
 
 def mark_fresh_source(session: Session, source_key: str) -> bool:
-    """Note whether ``source_key`` has no entries in the store yet: then a new entry
-    needs no lookup (a repeated one fails the fast batch, which is replayed carefully)."""
-    fresh = (
-        session.scalar(select(Journalpost.id).where(Journalpost.source_key == source_key).limit(1))
-        is None
+    """Note whether ``source_key`` has no entries or cases in the store yet: then a new
+    record needs no lookup (a repeated one fails the fast batch, which is replayed carefully)."""
+    fresh = all(
+        session.scalar(select(model.id).where(model.source_key == source_key).limit(1)) is None
+        for model in (Journalpost, Saksmappe)
     )
     session.info[_FRESH] = fresh
     return fresh
@@ -171,7 +171,7 @@ def upsert_saksmappe(
         ),
         "deleted_at": None,
     }
-    row = session.get(Saksmappe, sid)
+    row = None if session.info.get(_FRESH) else session.get(Saksmappe, sid)
     _remember(session, sid)
     if row is None:
         row = Saksmappe(id=sid, source_key=source_key, system_id=rec.system_id, **values)
