@@ -2,6 +2,7 @@
 # Innsyn's two commands for a fresh machine (see README):
 #   ./dev.sh demo   install, start OpenSearch + Tika, load the demo data, serve the web UI
 #   ./dev.sh test   install, then lint, type-check and run the test suite against real services
+#   ./dev.sh bench  install, start the services, run the benchmarks (bench/run_all.py)
 # Both install what they need: Debian packages (when run as root), the Python packages
 # into .venv, and OpenSearch/Tika from Maven Central (cached under ~/.cache/innsyn).
 set -euo pipefail
@@ -88,8 +89,17 @@ cmd_test() {
     "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
 }
 
+cmd_bench() {
+    need_debian_packages
+    install_python
+    "$VENV/bin/innsyn" services up
+    say "Benchmarks (ingest, extract, search) against the running services; results in bench-results/"
+    "$VENV/bin/python" -m bench.run_all "$@"
+}
+
 case "${1:-}" in
     demo) shift; cmd_demo "$@" ;;
     test) shift; cmd_test "$@" ;;
-    *) echo "usage: ./dev.sh demo | test [pytest args]" >&2; exit 2 ;;
+    bench) shift; cmd_bench "$@" ;;
+    *) echo "usage: ./dev.sh demo | test [pytest args] | bench [--entries N ...]" >&2; exit 2 ;;
 esac

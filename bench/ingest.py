@@ -169,7 +169,8 @@ def run(opts: BenchOptions) -> BenchResult:
     dump_dir.mkdir()
     say("reading back the documents our run indexed (not timed)")
     counts = dump_documents(ours_settings, dump_dir)
-    _drop_indices(ours_settings)
+    if not opts.keep:
+        _drop_indices(ours_settings)
     say(f"raw _bulk of {counts} documents")
     raw_s = raw_bulk(ours_settings, dump_dir)
 
@@ -230,7 +231,11 @@ def run(opts: BenchOptions) -> BenchResult:
     )
     if stored != n:
         res.notes.append(f"store holds {stored:,} entries, expected {n:,}")
-    if not opts.keep:
+    if opts.keep:
+        res.notes.append(
+            f"kept: --reuse {ours_settings.data_dir} --prefix {ours_settings.index_prefix}"
+        )
+    else:
         _drop_indices(ours_settings)
         shutil.rmtree(ours_settings.data_dir, ignore_errors=True)
         shutil.rmtree(small.data_dir, ignore_errors=True)
@@ -261,6 +266,8 @@ def main(entries: int, seed: int, workdir: Path | None, keep: bool) -> None:
     res = run(opts)
     for row in res.rows:
         print(row)
+    for note in res.notes:
+        print(note)
     for t in res.targets:
         print(f"{t.name}: wanted {t.wanted}; measured {t.measured}; met: {t.met}")
 
