@@ -13,6 +13,7 @@ connection is never shared and a content that several files share is sent once.
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
@@ -72,9 +73,14 @@ class _Outcome:
     embedded_refs: list[str | None]
 
 
-def _call_tika(settings: Settings, blobs: BlobStore, job: _Job) -> _Outcome:
-    """Runs in a worker thread: read the file, ask Tika, keep the texts. No database."""
-    result = extract_bytes(settings, blobs.read_bytes(job.sha256), job.media_type, job.filename)
+def _call_tika(
+    settings: Settings, blobs: BlobStore, slots: threading.BoundedSemaphore, job: _Job
+) -> _Outcome:
+    """Runs in a worker thread: read the file, ask Tika (holding one of ``slots``), keep
+    the texts. No database."""
+    data = blobs.read_bytes(job.sha256)
+    with slots:
+        result = extract_bytes(settings, data, job.media_type, job.filename)
     text_ref = blobs.put_text(result.text).sha256 if result.text else None
     refs = [blobs.put_text(e.text).sha256 if e.text else None for e in result.embedded]
     return _Outcome(result, text_ref, refs)
@@ -163,6 +169,7 @@ class _Extractor:
         sessions: sessionmaker[Session],
         blobs: BlobStore,
         pool: ThreadPoolExecutor,
+        slots: threading.BoundedSemaphore,
         report: ExtractionReport,
         clock: Progress,
     ) -> None:
@@ -170,6 +177,7 @@ class _Extractor:
         self.sessions = sessions
         self.blobs = blobs
         self.pool = pool
+        self.slots = slots
         self.report = report
         self.clock = clock
         self.waiting: dict[str, list[str]] = {}
@@ -196,7 +204,9 @@ class _Extractor:
                 return
             job = _Job(obj.sha256, obj.media_type, obj.filnavn)
         self.waiting[job.sha256] = [obj_id]
-        self.running[self.pool.submit(_call_tika, self.settings, self.blobs, job)] = job.sha256
+        self.running[self.pool.submit(_call_tika, self.settings, self.blobs, self.slots, job)] = (
+            job.sha256
+        )
 
     def finish(self, future: Future[_Outcome]) -> None:
         """Record the outcome of one Tika call for every entry waiting for it."""
@@ -234,8 +244,9 @@ def extract_pending(
 ) -> ExtractionReport:
     """Extract every pending file (or ``limit`` of them); see the module docstring.
 
-    Up to ``settings.extraction_concurrency`` files are with Tika at once; twice as many
-    are queued so a worker never waits for the database writes of another.
+    Up to ``settings.extraction_concurrency`` files are with Tika at once. The pool has
+    twice as many threads, so storing one answer's texts never holds up the next call,
+    and the calling thread keeps it fed while it writes to the database.
     """
     report = ExtractionReport()
     with sessions() as session:
@@ -249,8 +260,9 @@ def extract_pending(
         ids = list(session.scalars(query.limit(limit) if limit else query))
     clock = Progress("extraction", len(ids), progress)
     workers = max(1, settings.extraction_concurrency)
-    with ThreadPoolExecutor(workers, thread_name_prefix="extract") as pool:
-        run = _Extractor(settings, sessions, blobs, pool, report, clock)
+    slots = threading.BoundedSemaphore(workers)
+    with ThreadPoolExecutor(2 * workers, thread_name_prefix="extract") as pool:
+        run = _Extractor(settings, sessions, blobs, pool, slots, report, clock)
         todo = iter(ids)
         while True:
             while not report.tika_unavailable and len(run.running) < 2 * workers:
