@@ -17,6 +17,7 @@ from innsyn.config import Settings
 from innsyn.keys import secret_key
 from innsyn.search.params import ParamError
 from innsyn.search.service import SearchUnavailable
+from web.ratelimit import storage_uri
 from web.services import Services
 
 SECURITY_HEADERS = {
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_NAME="innsyn_session",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=8 * 3600,
-        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_STORAGE_URI=storage_uri(settings.rate_limit_storage),
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
