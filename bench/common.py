@@ -63,8 +63,10 @@ class BenchResult:
 
 def scratch_settings(workdir: Path, name: str, **extra: Any) -> Settings:
     """Settings of a fresh installation under ``workdir/name`` against the running services
-    (``INNSYN_OPENSEARCH_URLS`` / ``INNSYN_TIKA_URL``), with its own index prefix."""
-    data = workdir / f"{name}-{uuid.uuid4().hex[:6]}"
+    (``INNSYN_OPENSEARCH_URLS`` / ``INNSYN_TIKA_URL``), with an index prefix of its own,
+    so a kept installation from an earlier run is never written to or deleted."""
+    suffix = uuid.uuid4().hex[:6]
+    data = workdir / f"{name}-{suffix}"
     if data.exists():
         shutil.rmtree(data)
     data.mkdir(parents=True)
@@ -73,7 +75,7 @@ def scratch_settings(workdir: Path, name: str, **extra: Any) -> Settings:
         "data_dir": data,
         "database_url": "",
         "blob_dir": None,
-        "index_prefix": f"bench-{name}",
+        "index_prefix": f"bench-{name}-{suffix}",
         "http_allow_private_addresses": True,
     }
     values.update(extra)
