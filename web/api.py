@@ -38,7 +38,7 @@ def cors(resp: Any) -> Any:
 def api_search() -> ResponseReturnValue:
     svc = services()
     params = parse_params(request.args, svc.settings.max_query_length)
-    result = search(svc.settings, svc.opensearch, params)
+    result = search(svc.settings, svc.opensearch, params, agency_names=svc.agency_names)
     return jsonify(
         {
             "total": result.total,

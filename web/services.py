@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from innsyn.search.agency_names import AgencyNames
     from innsyn.store.blobs import BlobStore
 
 
@@ -40,6 +41,12 @@ class Services:
         from innsyn.search_client import make_client
 
         return make_client(self.settings)
+
+    @cached_property
+    def agency_names(self) -> AgencyNames:
+        from innsyn.search.agency_names import AgencyNames
+
+        return AgencyNames(self.sessions)
 
     @cached_property
     def blobs(self) -> BlobStore:

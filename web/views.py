@@ -46,7 +46,7 @@ def link_with(**changes: Any) -> str:
 def search_page() -> ResponseReturnValue:
     svc = services()
     params = parse_params(request.args, svc.settings.max_query_length)
-    result = search(svc.settings, svc.opensearch, params)
+    result = search(svc.settings, svc.opensearch, params, agency_names=svc.agency_names)
     feed = url_for("ui.feed") + "?" + _query_string()
     return render_template(
         "search.html", params=params, result=result, feed_url=feed, periods=list(PERIODS)

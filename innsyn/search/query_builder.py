@@ -201,10 +201,8 @@ def filters(params: SearchParams, now: dt.datetime) -> list[dict[str, Any]]:
 
 
 AGGREGATIONS: dict[str, Any] = {
-    "enhet": {
-        "terms": {"field": "enhet_id", "size": 20},
-        "aggs": {"navn": {"terms": {"field": "enhet_navn.keyword", "size": 1}}},
-    },
+    # Ids only: the names come from the store (``innsyn.search.agency_names``).
+    "enhet": {"terms": {"field": "enhet_id", "size": 20}},
     "journalposttype": {"terms": {"field": "journalposttype", "size": 10}},
     "year": {
         "date_histogram": {

@@ -12,6 +12,7 @@ from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportE
 
 from innsyn.config import Settings
 from innsyn.indexing.names import alias_name
+from innsyn.search.agency_names import AgencyNameLookup
 from innsyn.search.params import SearchParams, encode_cursor
 from innsyn.search.query_builder import search_body
 from innsyn.search.query_parser import parse_query
@@ -36,18 +37,20 @@ class SearchResult:
     next_cursor: str | None = None
 
 
-def _facets(aggs: dict[str, Any]) -> dict[str, list[Facet]]:
+def _facets(
+    aggs: dict[str, Any], agency_names: AgencyNameLookup | None = None
+) -> dict[str, list[Facet]]:
     out: dict[str, list[Facet]] = {}
     for name, agg in aggs.items():
-        facets = []
-        for b in agg.get("buckets", []):
-            key = str(b.get("key_as_string", b["key"]))
-            label = key
-            names = b.get("navn", {}).get("buckets", [])
-            if names:
-                label = str(names[0]["key"])
-            facets.append(Facet(key, label, int(b["doc_count"])))
-        out[name] = facets
+        buckets = agg.get("buckets", [])
+        keys = [str(b.get("key_as_string", b["key"])) for b in buckets]
+        labels: dict[str, str] = {}
+        if name == "enhet" and agency_names is not None and keys:
+            labels = agency_names(keys)
+        out[name] = [
+            Facet(key, labels.get(key, key), int(b["doc_count"]))
+            for key, b in zip(keys, buckets, strict=True)
+        ]
     return out
 
 
@@ -83,8 +86,12 @@ def search(
     params: SearchParams,
     now: dt.datetime | None = None,
     facets: bool = True,
+    agency_names: AgencyNameLookup | None = None,
 ) -> SearchResult:
-    """Search journal entries; raise ``SearchUnavailable`` when OpenSearch is down."""
+    """Search journal entries; raise ``SearchUnavailable`` when OpenSearch is down.
+
+    ``agency_names`` labels the agency facet (without it, the label is the agency id).
+    """
     now = now or dt.datetime.now(dt.UTC)
     body = search_body(
         parse_query(params.q), params, now, settings.sensitive_retention_days, facets=facets
@@ -106,6 +113,6 @@ def search(
     return SearchResult(
         total=int(resp["hits"]["total"]["value"]),
         items=[_item(h) for h in hits],
-        facets=_facets(resp.get("aggregations", {})),
+        facets=_facets(resp.get("aggregations", {}), agency_names),
         next_cursor=next_cursor,
     )
