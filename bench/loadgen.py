@@ -29,6 +29,7 @@ class Request:
     path: str
     body: bytes | None = None
     kind: str = ""
+    content_type: str = "application/json"
 
 
 @dataclass
@@ -71,9 +72,6 @@ class LoadResult:
         self.driver_cpu_seconds += other.driver_cpu_seconds
 
 
-JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
-
-
 def run_load(
     base_url: str,
     mix: list[Request],
@@ -107,7 +105,9 @@ def run_load(
                     return
                 i = next(counter) % len(mix)
                 req = mix[i]
-                headers = JSON_HEADERS if req.body is not None else {"Accept": "application/json"}
+                headers = {"Accept": "application/json"}
+                if req.body is not None:
+                    headers["Content-Type"] = req.content_type
                 try:
                     conn.request(req.method, req.path, body=req.body, headers=headers)
                     resp = conn.getresponse()

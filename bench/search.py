@@ -7,10 +7,11 @@ facets the API computes by default, plus cursor paging a few pages deep. It is f
 before the load starts: deep pages carry the cursors the API hands out, found by paging
 once. Both sides run the same list in the same order.
 
-Raw: for every API request the body and index our code sends are captured from
-``innsyn.search.service.search`` itself (with a recording client), serialised once and
-posted to ``<alias>/_search``. Before the load, every request is sent once to both sides
-and their totals and hit ids compared.
+Raw: for every API request, what our code sends to OpenSearch is captured from
+``innsyn.search.service.search`` itself (with a recording client: a ``_msearch`` of the
+hits and the cacheable total-and-facets part, or a plain ``_search``), serialised once
+and posted as it is. Before the load, every request is sent once to both sides and
+their totals and hit ids compared.
 
 Ours: ``gunicorn 'web.wsgi:app'`` in a child process with the scratch settings and a
 search rate limit far above the load (the limiter still runs on every request).
@@ -87,47 +88,75 @@ Args = list[tuple[str, str]]
 
 @dataclass
 class MixItem:
-    """One request of the mix: its API arguments, and the equivalent raw request."""
+    """One request of the mix: its API arguments, and what our API sends to OpenSearch
+    for them (a ``_search`` or an ``_msearch``), ready to be sent as it is."""
 
     kind: str
     args: Args
-    index: str
-    body: dict[str, Any]
+    raw: Request
 
     def api_request(self) -> Request:
         return Request("GET", f"{API_PATH}?{urlencode(self.args)}", kind=self.kind)
 
+    @property
+    def multi(self) -> bool:
+        return self.raw.path.endswith("/_msearch")
+
     def raw_request(self) -> Request:
-        data = json.dumps(self.body, ensure_ascii=False).encode("utf-8")
-        return Request("POST", f"/{self.index}/_search", body=data, kind=self.kind)
+        return Request(
+            "POST", self.raw.path, self.raw.body, kind=self.kind, content_type=self.raw.content_type
+        )
+
+    def raw_answer(self, answer: dict[str, Any]) -> tuple[int, list[str]]:
+        """Total and hit ids of OpenSearch's answer to ``raw``, as the API reads them."""
+        if self.multi:
+            hits, counted = answer["responses"]
+        else:
+            hits = counted = answer
+        ids = [h["_source"]["id"] for h in hits["hits"]["hits"]]
+        return int(counted["hits"]["total"]["value"]), ids
 
 
 class _Captured(Exception):
     pass
 
 
+def _json(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
 class _RecordingClient:
     """Stands in for the OpenSearch client: keeps what ``search`` would send, sends nothing."""
 
     def __init__(self) -> None:
-        self.index = ""
-        self.body: dict[str, Any] = {}
+        self.request: Request | None = None
 
     def search(self, *, index: str, body: dict[str, Any], **extra: Any) -> Any:
-        if extra:
-            raise RuntimeError(f"search() passes {sorted(extra)}; the raw side cannot follow")
-        self.index, self.body = index, body
+        self._refuse(extra)
+        self.request = Request("POST", f"/{index}/_search", _json(body))
         raise _Captured
 
+    def msearch(self, *, body: list[dict[str, Any]], **extra: Any) -> Any:
+        self._refuse(extra)
+        lines = b"".join(_json(line) + b"\n" for line in body)
+        self.request = Request("POST", "/_msearch", lines, content_type="application/x-ndjson")
+        raise _Captured
 
-def raw_equivalent(settings: Settings, args: Args) -> tuple[str, dict[str, Any]]:
-    """The index and body our API sends to OpenSearch for the request ``args``."""
+    @staticmethod
+    def _refuse(extra: dict[str, Any]) -> None:
+        if extra:
+            raise RuntimeError(f"search() passes {sorted(extra)}; the raw side cannot follow")
+
+
+def raw_equivalent(settings: Settings, args: Args) -> Request:
+    """The request our API sends to OpenSearch for the API request ``args``."""
     params = parse_params(MultiDict(args), settings.max_query_length)
     recorder = _RecordingClient()
     try:
         search(settings, recorder, params)  # type: ignore[arg-type]
     except _Captured:
-        return recorder.index, recorder.body
+        if recorder.request is not None:
+            return recorder.request
     raise RuntimeError("search() did not query OpenSearch")
 
 
@@ -193,13 +222,8 @@ def build_mix(settings: Settings, queries: list[dict[str, str]]) -> list[MixItem
     for args in (base[0], words):
         if args is not None:
             chains.extend(_deep_chain(settings, client, args))
-    items = []
-    for args in base:
-        index, body = raw_equivalent(settings, args)
-        items.append(MixItem(classify(args), args, index, body))
-    for args in chains:
-        index, body = raw_equivalent(settings, args)
-        items.append(MixItem("deep page", args, index, body))
+    items = [MixItem(classify(args), args, raw_equivalent(settings, args)) for args in base]
+    items += [MixItem("deep page", args, raw_equivalent(settings, args)) for args in chains]
     return items
 
 
@@ -285,19 +309,17 @@ def check_same_answers(api_url: str, os_url: str, mix: list[MixItem]) -> list[st
             a = http.get(api_url + item.api_request().path)
             raw = item.raw_request()
             r = http.post(
-                os_url + raw.path,
-                content=raw.body,
-                headers={"Content-Type": "application/json"},
+                os_url + raw.path, content=raw.body, headers={"Content-Type": raw.content_type}
             )
             if a.status_code != 200 or r.status_code != 200:
                 problems.append(f"{item.args}: API {a.status_code}, raw {r.status_code}")
                 continue
-            api, hits = a.json(), r.json()["hits"]
+            api = a.json()
             api_ids = [i["id"] for i in api["items"]]
-            raw_ids = [h["_source"]["id"] for h in hits["hits"]]
-            if api["total"] != hits["total"]["value"] or api_ids != raw_ids:
+            raw_total, raw_ids = item.raw_answer(r.json())
+            if api["total"] != raw_total or api_ids != raw_ids:
                 problems.append(
-                    f"{item.args}: API total {api['total']} vs raw {hits['total']['value']}, "
+                    f"{item.args}: API total {api['total']} vs raw {raw_total}, "
                     f"ids {'equal' if api_ids == raw_ids else 'differ'}"
                 )
     return problems

@@ -242,17 +242,24 @@ def sort_clause(sort: str) -> list[dict[str, Any]]:
     ]
 
 
+def _matching(
+    node: Node | None, params: SearchParams, now: dt.datetime, since: str
+) -> dict[str, Any]:
+    must = [node_query(node, since)] if node is not None else [{"match_all": {}}]
+    return {"bool": {"must": must, "filter": filters(params, now)}}
+
+
 def search_body(
     node: Node | None,
     params: SearchParams,
     now: dt.datetime,
     retention_days: int,
     facets: bool = True,
+    total: bool = True,
 ) -> dict[str, Any]:
-    """The complete search request body."""
+    """The complete search request body (``total``: count every match exactly)."""
     since = retention_start(now, retention_days)
-    must = [node_query(node, since)] if node is not None else [{"match_all": {}}]
-    query: dict[str, Any] = {"bool": {"must": must, "filter": filters(params, now)}}
+    query = _matching(node, params, now, since)
     if params.sort == "relevance" and node is not None:
         query = {
             "function_score": {
@@ -277,7 +284,7 @@ def search_body(
         "query": query,
         "size": params.size,
         "sort": sort_clause(params.sort),
-        "track_total_hits": True,
+        "track_total_hits": total,
         "_source": {"includes": RESULT_FIELDS, "excludes": HIDDEN_SOURCE},
     }
     if node is not None:
@@ -287,3 +294,23 @@ def search_body(
     if params.cursor:
         body["search_after"] = params.cursor
     return body
+
+
+def facets_body(
+    node: Node | None, params: SearchParams, now: dt.datetime, retention_days: int
+) -> dict[str, Any]:
+    """The exact total and the facets of a search, without hits or scores.
+
+    This part is the same for every page of a search and, with ``now`` taken to the
+    minute, for everyone making the same search within that minute: as a request of
+    size 0 it is answered from OpenSearch's shard request cache after the first time
+    (until the index changes). Counting every match is what makes a search over a large
+    index slow, so the hits are then asked for without it.
+    """
+    since = retention_start(now, retention_days)
+    return {
+        "query": _matching(node, params, now, since),
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": AGGREGATIONS,
+    }

@@ -7,14 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import (
+    HTTP_EXCEPTIONS,
+    ConnectionTimeout,
+    NotFoundError,
+    TransportError,
+)
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
-from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportError
 
 from innsyn.config import Settings
 from innsyn.indexing.names import alias_name
 from innsyn.search.agency_names import AgencyNameLookup
 from innsyn.search.params import SearchParams, encode_cursor
-from innsyn.search.query_builder import search_body
+from innsyn.search.query_builder import facets_body, search_body
 from innsyn.search.query_parser import parse_query
 
 
@@ -93,11 +98,19 @@ def search(
     ``agency_names`` labels the agency facet (without it, the label is the agency id).
     """
     now = now or dt.datetime.now(dt.UTC)
-    body = search_body(
-        parse_query(params.q), params, now, settings.sensitive_retention_days, facets=facets
-    )
+    node = parse_query(params.q)
+    days = settings.sensitive_retention_days
+    index = alias_name(settings, "journalpost")
     try:
-        resp = client.search(index=alias_name(settings, "journalpost"), body=body)
+        if facets:
+            hits_part = search_body(node, params, now, days, facets=False, total=False)
+            facets_part = facets_body(node, params, now, days)
+            both = client.msearch(body=[{"index": index}, hits_part, {"index": index}, facets_part])
+            resp, counted = (_answer(r) for r in both["responses"])
+        else:
+            resp = counted = client.search(
+                index=index, body=search_body(node, params, now, days, facets=False)
+            )
     except NotFoundError:
         return SearchResult(0, [])
     except (OpenSearchConnectionError, ConnectionTimeout) as exc:
@@ -111,8 +124,18 @@ def search(
     if len(hits) == params.size and hits:
         next_cursor = encode_cursor(hits[-1]["sort"])
     return SearchResult(
-        total=int(resp["hits"]["total"]["value"]),
+        total=int(counted["hits"]["total"]["value"]),
         items=[_item(h) for h in hits],
-        facets=_facets(resp.get("aggregations", {}), agency_names),
+        facets=_facets(counted.get("aggregations", {}), agency_names),
         next_cursor=next_cursor,
     )
+
+
+def _answer(response: dict[str, Any]) -> dict[str, Any]:
+    """One answer of a multi-search, or the error it carries raised as the client would."""
+    if "error" not in response:
+        return response
+    status = int(response.get("status", 500))
+    error = response["error"]
+    kind = error.get("type", "error") if isinstance(error, dict) else str(error)
+    raise HTTP_EXCEPTIONS.get(status, TransportError)(status, kind, error)
