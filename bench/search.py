@@ -25,8 +25,12 @@ The mix repeats, so the total-and-facets part of a search is mostly answered fro
 OpenSearch's request cache (as the same searches by many users would be); one more
 level runs with that cache off, for the cost of searches nobody made in the last minute.
 
-    .venv/bin/python -m bench.search [--entries N] [--seconds S]
-    .venv/bin/python -m bench.search --reuse DATA_DIR --prefix P   # an index built before
+    .venv/bin/python -m bench.search [--entries N] [--seconds S] [--keep]
+    .venv/bin/python -m bench.search --reuse DATA_DIR --prefix P [--seed S]
+
+``--reuse`` searches an installation populated before (e.g. by ``bench.ingest --keep``,
+whose index is rebuilt from the store when it has none) without generating anything;
+``--seed`` must be the one its data was generated with, so the queries match it.
 """
 
 from __future__ import annotations
