@@ -386,7 +386,6 @@ def populate(opts: BenchOptions) -> Settings:
         shutil.rmtree(src, ignore_errors=True)
         write_noark5(src, n, seed=opts.seed)
     settings = scratch_settings(opts.workdir, "search")
-    settings = settings.model_copy(update={"index_prefix": f"bench-{settings.data_dir.name}"})
     cmd = [sys.executable, "-m", "innsyn.cli", "harvest", "run", "noark5", str(src)]
     cmd += ["--source-key", "bench-search", "--no-extract"]
     say(f"harvesting {src} into {settings.data_dir} (index prefix {settings.index_prefix})")
