@@ -169,8 +169,10 @@ def _ingest(
     A batch is first written the fast way: no savepoint per record and one flush at
     commit. Should any database error occur, the batch is rolled back and written again
     record by record, each entry in its own savepoint (with busy retries), so one bad
-    entry is counted as failed and the rest of the batch is kept. Ids seen are kept only
-    when the source is complete (they decide deletions), so memory stays flat otherwise.
+    entry is counted as failed and the rest of the batch is kept. An agency is written in
+    a batch of its own, so entries are never replayed against a rolled-back agency. Ids
+    seen are kept only when the source is complete (they decide deletions), so memory
+    stays flat otherwise.
     """
     track = bool(harvester.complete)
     seen: dict[str, set[str]] = {"journalpost": set(), "saksmappe": set()}
@@ -220,7 +222,7 @@ def _ingest(
                 session, model, [stable_id(prefix, source_key, rec.system_id)]
             )
 
-    def replay() -> None:
+    def replay(exc: SQLAlchemyError) -> None:
         """The fast write failed: roll back and write the batch record by record."""
         session.rollback()
         upsert.forget_known(session)
@@ -228,16 +230,25 @@ def _ingest(
         report.counts = counts_at_commit.copy()
         report.counts["warnings"] = warnings
         report.counts["batches_replayed"] += 1
+        if _is_busy(exc):
+            report.counts["db_busy_retries"] += 1
         for rec in batch:
             one(rec, careful=True)
 
-    def commit() -> None:
+    def commit(failed: SQLAlchemyError | None = None) -> None:
         nonlocal counts_at_commit
-        try:
-            session.commit()
-        except SQLAlchemyError:
-            replay()
-            session.commit()
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                if failed is not None:
+                    replay(failed)
+                session.commit()
+                break
+            except SQLAlchemyError as exc:
+                if failed is not None and not (_is_busy(exc) and attempt < BUSY_RETRIES):
+                    raise
+                failed = exc
+                if _is_busy(exc):
+                    time.sleep(0.2 * (attempt + 1))
         batch.clear()
         counts_at_commit = report.counts.copy()
 
@@ -250,13 +261,18 @@ def _ingest(
                 report.counts["warnings"] += 1
                 report.note(report.warnings, rec.message)
                 continue
+            if isinstance(rec, EnhetRecord):
+                commit()
+                batch.append(rec)
+                one(rec, careful=True)
+                commit()
+                continue
             batch.append(rec)
             try:
                 with session.no_autoflush:
                     one(rec, careful=False)
-            except SQLAlchemyError:
-                replay()
-                commit()
+            except SQLAlchemyError as exc:
+                commit(failed=exc)
             if isinstance(rec, JournalpostRecord):
                 clock.advance()
             if len(batch) >= settings.harvest_commit_every:
