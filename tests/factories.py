@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
 from innsyn.store.db import make_engine, make_sessionmaker, migrate
-from innsyn.store.models import Enhet, Journalpost, Saksmappe
+from innsyn.store.models import (
+    Dokumentbeskrivelse,
+    Dokumentobjekt,
+    Enhet,
+    Journalpost,
+    Korrespondansepart,
+    Saksmappe,
+    Skjerming,
+)
 
 _counter = itertools.count(1)
 
@@ -58,3 +66,41 @@ def add_entry(
     )
     session.add(jp)
     return jp
+
+
+def screen_entry(jp: Journalpost, pdf_sha256: str, pdf_size: int, text: str, hidden: str) -> None:
+    """Give ``jp`` a screened correspondent, a public PDF document (text blob ``text``) and
+    a document unntatt offentlighet (text blob ``hidden``) over the same file."""
+    jp.korrespondanseparter = [
+        Korrespondansepart(navn="Statens vegvesen", korrespondanseparttype="mottaker"),
+        Korrespondansepart(navn=None, navn_sensitiv="Per Hemmelig", skjermet=True),
+    ]
+    doc = Dokumentbeskrivelse(id="db_pub", tittel="Vedtak", dokumentnummer=1)
+    doc.dokumentobjekter = [
+        Dokumentobjekt(
+            id="do_pub",
+            sha256=pdf_sha256,
+            size=pdf_size,
+            media_type="application/pdf",
+            filnavn="vedtak.pdf",
+            extraction_status="done",
+            text_sha256=text,
+        )
+    ]
+    secret = Dokumentbeskrivelse(
+        id="db_sec",
+        tittel="Legeerklæring",
+        dokumentnummer=2,
+        skjerming=Skjerming(tilgangsrestriksjon="UO", skjermingshjemmel="Offl. § 13"),
+    )
+    secret.dokumentobjekter = [
+        Dokumentobjekt(
+            id="do_sec",
+            sha256=pdf_sha256,
+            size=pdf_size,
+            media_type="application/pdf",
+            extraction_status="done",
+            text_sha256=hidden,
+        )
+    ]
+    jp.dokumentbeskrivelser = [doc, secret]

@@ -12,15 +12,11 @@ from innsyn.indexing.indexer import catch_up
 from innsyn.search_client import make_client
 from innsyn.store.blobs import BlobStore
 from innsyn.store.models import (
-    Dokumentbeskrivelse,
-    Dokumentobjekt,
     Enhet,
     Journalpost,
-    Korrespondansepart,
-    Skjerming,
 )
 from tests.conftest import make_settings
-from tests.factories import add_entry, store
+from tests.factories import add_entry, screen_entry, store
 from web import create_app
 
 NOW = dt.datetime.now(dt.UTC)
@@ -49,39 +45,7 @@ def site(settings):
             journaldato=dt.date(2026, 3, 1),
             publisert_dato=NOW,
         )
-        jp.korrespondanseparter = [
-            Korrespondansepart(navn="Statens vegvesen", korrespondanseparttype="mottaker"),
-            Korrespondansepart(navn=None, navn_sensitiv="Per Hemmelig", skjermet=True),
-        ]
-        doc = Dokumentbeskrivelse(id="db_pub", tittel="Vedtak", dokumentnummer=1)
-        doc.dokumentobjekter = [
-            Dokumentobjekt(
-                id="do_pub",
-                sha256=pdf.sha256,
-                size=pdf.size,
-                media_type="application/pdf",
-                filnavn="vedtak.pdf",
-                extraction_status="done",
-                text_sha256=text.sha256,
-            )
-        ]
-        secret = Dokumentbeskrivelse(
-            id="db_sec",
-            tittel="Legeerklæring",
-            dokumentnummer=2,
-            skjerming=Skjerming(tilgangsrestriksjon="UO", skjermingshjemmel="Offl. § 13"),
-        )
-        secret.dokumentobjekter = [
-            Dokumentobjekt(
-                id="do_sec",
-                sha256=pdf.sha256,
-                size=pdf.size,
-                media_type="application/pdf",
-                extraction_status="done",
-                text_sha256=hidden.sha256,
-            )
-        ]
-        jp.dokumentbeskrivelser = [doc, secret]
+        screen_entry(jp, pdf.sha256, pdf.size, text.sha256, hidden.sha256)
         add_entry(
             s,
             "Søknad om tilskudd til idrettslag",
