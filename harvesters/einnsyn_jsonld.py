@@ -20,6 +20,7 @@ from typing import Any
 
 from harvesters.base import Harvester, HarvestError, is_url
 from harvesters.http_files import url_opener
+from innsyn.digits import ascii_int
 from innsyn.http_client import HttpClient, HttpFailure
 from innsyn.privacy import unless_repeating
 from innsyn.records import (
@@ -128,8 +129,7 @@ def _str(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
-    text = _str(value)
-    return int(text) if text and text.lstrip("-").isdigit() else None
+    return ascii_int(_str(value), signed=True)
 
 
 def _date(value: Any, warnings: list[str]) -> dt.date | None:

@@ -26,6 +26,7 @@ from urllib.parse import urlencode, urlsplit
 from harvesters.base import Harvester, HarvestError
 from harvesters.http_files import url_opener
 from harvesters.noark5 import parts_screened
+from innsyn.digits import ascii_int
 from innsyn.http_client import HttpFailure
 from innsyn.records import (
     DokumentRecord,
@@ -49,9 +50,11 @@ def _code(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
+    if isinstance(value, str):
+        return ascii_int(value, signed=True)
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        return int(value) if value is not None else None
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -70,7 +73,8 @@ def _when(value: Any) -> dt.datetime | None:
     text = value.strip().replace("Z", "+00:00")
     if "." in text:
         head, _, tail = text.partition(".")
-        digits = "".join(c for c in tail if c.isdigit())
+        # the fraction is the leading run of ASCII digits; the zone (if any) follows it
+        digits = tail[: len(tail) - len(tail.lstrip("0123456789"))]
         zone = tail[len(digits) :]
         text = f"{head}.{digits[:6]}{zone}"
     try:

@@ -20,6 +20,7 @@ from xml.etree.ElementTree import Element
 from harvesters.base import Harvester, HarvestError
 from harvesters.http_files import url_opener
 from harvesters.xmlsafe import parse_xml
+from innsyn.digits import ascii_int, is_ascii_digits
 from innsyn.privacy import unless_repeating
 from innsyn.records import (
     DokumentRecord,
@@ -42,7 +43,7 @@ def _t(elem: Element, tag: str) -> str | None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    return ascii_int(value)
 
 
 def _date(value: str | None, warnings: list[str], what: str) -> dt.date | None:
@@ -50,7 +51,7 @@ def _date(value: str | None, warnings: list[str], what: str) -> dt.date | None:
         return None
     raw = value.strip()
     try:
-        if len(raw) == 8 and raw.isdigit():
+        if len(raw) == 8 and is_ascii_digits(raw):
             return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
         return dt.date.fromisoformat(raw[:10])
     except ValueError:
@@ -117,11 +118,11 @@ class OepHarvester(Harvester):
             orgnr = _t(info, "PI.ORGNR")
             name = _t(info, "PI.ARKSKAPER") or orgnr
             if name:
-                enhet = orgnr if orgnr and orgnr.isdigit() else name
+                enhet = orgnr if is_ascii_digits(orgnr) else name
                 yield EnhetRecord(
                     system_id=enhet,
                     navn=name,
-                    orgnummer=orgnr if orgnr and orgnr.isdigit() else None,
+                    orgnummer=orgnr if is_ascii_digits(orgnr) else None,
                     kommunenummer=_t(info, "PI.KOMMUNE"),
                 )
         for sak in root.iter("NOARKSAK.OJ"):

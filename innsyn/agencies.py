@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from stdnum.no import orgnr as orgnr_check
 
 from innsyn.config import Settings
+from innsyn.digits import is_ascii_digits
 from innsyn.records import EnhetRecord, HarvestWarning
 
 SOURCE_KEY = "registry"
@@ -77,7 +78,7 @@ def load_registry_agencies(root: Path) -> Iterator[EnhetRecord | HarvestWarning]
     counties_by_name: dict[str, dict[str, Any]] = {}
     for entity in entities.values():
         postlister = str(entity.get("entity_id_norske_postlister") or "")
-        if entity.get("type") == "municipality" and postlister[:4].isdigit():
+        if entity.get("type") == "municipality" and is_ascii_digits(postlister[:4]):
             by_kommune[postlister[:4]] = entity
         if entity.get("type") == "county":
             counties_by_name[str(entity.get("name", "")).lower()] = entity

@@ -25,6 +25,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from innsyn.config import USER_AGENT, Settings
+from innsyn.digits import ascii_int, is_ascii_digits
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
@@ -134,13 +135,26 @@ def check_address(url: str, allow_private: bool) -> None:
             )
 
 
+def declared_length(value: str | None) -> int | None:
+    """The byte count of a ``Content-Length`` header: ASCII digits only (``"²"`` or
+    ``"١٢"`` are not a length), ``None`` when absent or not a number. A number longer
+    than 18 digits (more than any limit) counts as 10**18."""
+    value = (value or "").strip()
+    if not is_ascii_digits(value):
+        return None
+    length = ascii_int(value)
+    return length if length is not None else 10**18
+
+
 def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if is_ascii_digits(value):
+        # delta-seconds; past 9 digits (~31 years) it is simply long: the caller caps waits
+        seconds = ascii_int(value, max_digits=9)
+        return float(seconds) if seconds is not None else 1e9
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -288,8 +302,8 @@ class HttpClient:
                     return Fetched(url, resp.status_code, hdrs), hdrs["location"]
                 if resp.status_code >= 300:
                     return Fetched(url, resp.status_code, hdrs), None
-                declared = hdrs.get("content-length", "")
-                if declared.isdigit() and int(declared) > self.policy.max_bytes:
+                declared = declared_length(hdrs.get("content-length"))
+                if declared is not None and declared > self.policy.max_bytes:
                     raise TooLarge(
                         f"{url}: {declared} bytes is more than the limit of "
                         f"{self.policy.max_bytes} bytes"

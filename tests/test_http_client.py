@@ -15,6 +15,7 @@ from innsyn.http_client import (
     HttpPolicy,
     TooLarge,
     check_address,
+    declared_length,
     retry_after_seconds,
 )
 from tests.httpsource import DocumentSite
@@ -118,3 +119,42 @@ def test_retry_after_parsing():
     assert retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "１２", "1²", "-5", "1.5", "12 s", ""])
+def test_retry_after_accepts_ascii_digits_only(value):
+    """The value "²" passes str.isdigit() but int()/float() refuse it; "١٢" and "１２" pass too and
+    float() reads them as 12: none of them is a delta-seconds value."""
+    assert retry_after_seconds(value) is None
+
+
+def test_retry_after_leading_zeros_and_huge_numbers():
+    assert retry_after_seconds(" 0007 ") == 7
+    assert retry_after_seconds("9" * 5000) == 1e9  # int() would refuse > 4300 digits
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("123", 123),
+        (" 0042 ", 42),
+        pytest.param("0" * 5000 + "1", 1, id="5000-leading-zeros"),
+        pytest.param("9" * 5000, 10**18, id="5000-digits"),
+        ("²", None),
+        ("١٢", None),
+        ("１２", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_content_length_accepts_ascii_digits_only(value, expected):
+    assert declared_length(value) == expected
+
+
+def test_unicode_digit_retry_after_from_a_real_server_falls_back_to_backoff(site):
+    """The server really sends the byte 0xB2 ("²" in Latin-1) as Retry-After."""
+    site.fail("/docs/a.txt", 503, headers={"Retry-After": "²"})
+    client, waits = _client()
+    assert client.get(f"{site.base}/docs/a.txt").status == 200
+    assert waits == [0.01]

@@ -9,7 +9,7 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-_INTERVAL = re.compile(r"^(?:every\s+)?(\d+)\s*(s|m|h|d)$", re.IGNORECASE)
+_INTERVAL = re.compile(r"^(?:every\s+)?([0-9]+)\s*(s|m|h|d)$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 MIN_INTERVAL = dt.timedelta(seconds=1)
 MAX_INTERVAL = dt.timedelta(days=366)

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from innsyn.digits import is_ascii_digits
 from innsyn.privacy import find_fodselsnummer
 
 JOURNALPOSTTYPES = ("I", "U", "N", "X", "S", "Y", "Z")
@@ -59,8 +60,8 @@ def _date(args: Any, name: str) -> dt.date | None:
 
 
 def bounded_int(text: str, lo: int, hi: int) -> int | None:
-    """``text`` as a whole number from ``lo`` to ``hi`` (decimal digits only), else ``None``."""
-    if not text.isdecimal() or len(text) > len(str(hi)):
+    """``text`` as a whole number from ``lo`` to ``hi`` (ASCII digits only), else ``None``."""
+    if not is_ascii_digits(text) or len(text) > len(str(hi)):
         return None
     number = int(text)
     return number if lo <= number <= hi else None
