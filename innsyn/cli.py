@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from innsyn.cli_errors import Main
 from innsyn.config import Settings, describe_settings
 
 
@@ -34,10 +35,14 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group()
+@click.group(cls=Main)
 @click.version_option(package_name="innsyn")
 def main() -> None:
-    """Innsyn: harvest, extract, index and search public government records."""
+    """Innsyn: harvest, extract, index and search public government records.
+
+    A command that fails prints one 'Error: ...' line and exits non-zero; set
+    INNSYN_TRACEBACK=1 to see the Python traceback of an unexpected error.
+    """
 
 
 @main.command("settings")

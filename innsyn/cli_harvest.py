@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from innsyn.config import Settings
@@ -33,37 +31,44 @@ def run_cmd(
 ) -> None:
     """Harvest LOCATION with HARVESTER (see 'innsyn harvesters list')."""
     from harvesters.base import HarvestError
+    from innsyn.cli_errors import describe, fail, hint, show_tracebacks
     from innsyn.harvest.pipeline import harvest as run_harvest
     from innsyn.harvest.registry import get_harvester
+    from innsyn.harvest.runs import what_became_of_the_run, worker_name
     from innsyn.http_client import HttpClient, HttpPolicy
     from innsyn.store.db import make_engine, make_sessionmaker, migrate
 
     settings = Settings()
-    http = HttpClient(HttpPolicy.from_settings(settings))
-    try:
-        instance = get_harvester(
-            harvester, location, {"complete": "true" if complete else ""}, http=http
-        )
-    except KeyError as exc:
-        click.secho(f"Error: {exc.args[0]}", fg="red", err=True)
-        sys.exit(2)
-    engine = make_engine(settings)
-    migrate(engine)
-    try:
-        report = run_harvest(
-            settings,
-            make_sessionmaker(engine),
-            instance,
-            source_key or f"{harvester}:{location}",
-            click.echo,
-            extract=not no_extract,
-            index=not no_index,
-        )
-    except HarvestError as exc:
-        click.secho(f"Error: {exc}", fg="red", err=True)
-        sys.exit(1)
-    finally:
-        http.close()
+    key = source_key or f"{harvester}:{location}"
+    worker = worker_name()
+    with HttpClient(HttpPolicy.from_settings(settings)) as http:
+        try:
+            instance = get_harvester(
+                harvester, location, {"complete": "true" if complete else ""}, http=http
+            )
+        except KeyError as exc:
+            fail(str(exc.args[0]), 2)
+        engine = make_engine(settings)
+        sessions = make_sessionmaker(engine)
+        try:
+            migrate(engine)
+            report = run_harvest(
+                settings,
+                sessions,
+                instance,
+                key,
+                click.echo,
+                extract=not no_extract,
+                index=not no_index,
+                worker=worker,
+            )
+        except Exception as exc:
+            if show_tracebacks():
+                raise
+            expected = isinstance(exc, HarvestError)  # the source's fault, said in full
+            what = str(exc) if expected else describe(exc)
+            after = what_became_of_the_run(sessions, worker)
+            fail(f"harvest of {key} failed: {what}; {after}{'' if expected else hint(exc)}")
     click.echo(report.summary())
     for message in report.errors[:10]:
         click.echo(f"  error: {message}")

@@ -10,7 +10,11 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+from innsyn.cli_errors import one_line_errors
 from innsyn.config import Settings
+
+_CATCH_UP_AFTER = "records not yet indexed stay pending for the next catch-up"
+_REBUILD_AFTER = "an alias moves to its new index only once that index is complete"
 
 
 def _parts(settings: Settings) -> tuple[OpenSearch, sessionmaker[Session]]:
@@ -44,11 +48,12 @@ def create_cmd() -> None:
     from innsyn.indexing.indexer import ensure_indices
 
     settings = Settings()
-    client, _ = _parts(settings)
-    try:
-        ensure_indices(settings, client)
-    except OpenSearchConnectionError:
-        _unreachable(settings)
+    with one_line_errors("index create"):
+        client, _ = _parts(settings)
+        try:
+            ensure_indices(settings, client)
+        except OpenSearchConnectionError:
+            _unreachable(settings)
     click.echo("indices ready")
 
 
@@ -58,11 +63,12 @@ def catch_up_cmd() -> None:
     from innsyn.indexing.indexer import catch_up
 
     settings = Settings()
-    client, sessions = _parts(settings)
-    try:
-        report = catch_up(settings, client, sessions, click.echo)
-    except OpenSearchConnectionError:
-        _unreachable(settings)
+    with one_line_errors("index catch-up", lambda: _CATCH_UP_AFTER):
+        client, sessions = _parts(settings)
+        try:
+            report = catch_up(settings, client, sessions, click.echo)
+        except OpenSearchConnectionError:
+            _unreachable(settings)
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
@@ -74,11 +80,12 @@ def rebuild_cmd() -> None:
     from innsyn.indexing.indexer import rebuild
 
     settings = Settings()
-    client, sessions = _parts(settings)
-    try:
-        report = rebuild(settings, client, sessions, click.echo)
-    except OpenSearchConnectionError:
-        _unreachable(settings)
+    with one_line_errors("index rebuild", lambda: _REBUILD_AFTER):
+        client, sessions = _parts(settings)
+        try:
+            report = rebuild(settings, client, sessions, click.echo)
+        except OpenSearchConnectionError:
+            _unreachable(settings)
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
@@ -91,11 +98,12 @@ def status_cmd(as_json: bool) -> None:
     from innsyn.indexing.indexer import status
 
     settings = Settings()
-    client, sessions = _parts(settings)
-    try:
-        result = status(settings, client, sessions)
-    except OpenSearchConnectionError:
-        _unreachable(settings)
+    with one_line_errors("index status"):
+        client, sessions = _parts(settings)
+        try:
+            result = status(settings, client, sessions)
+        except OpenSearchConnectionError:
+            _unreachable(settings)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

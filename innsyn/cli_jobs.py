@@ -190,7 +190,9 @@ def jobs_delete(job_id: int) -> None:
 def jobs_run(job_id: int, full: bool, queue: bool) -> None:
     """Run JOB_ID now in this process (or --queue it for the scheduler)."""
     from innsyn.auth import CLI_ACTOR
-    from innsyn.jobs.runner import run_job, worker_name
+    from innsyn.cli_errors import one_line_errors
+    from innsyn.harvest.runs import what_became_of_the_run, worker_name
+    from innsyn.jobs.runner import run_job
     from innsyn.jobs.service import JobNotFound, get_job, request_run
 
     settings = Settings()
@@ -206,18 +208,22 @@ def jobs_run(job_id: int, full: bool, queue: bool) -> None:
     if queue:
         click.echo(f"job {job_id} queued; the scheduler starts it within its poll interval")
         return
-    outcome = run_job(
-        settings,
-        sessions,
-        job_id,
-        worker=worker_name(),
-        trigger="full" if full else "cli",
-        full=full,
-        progress=click.echo,
-    )
+    worker = worker_name()
+    with one_line_errors(f"job {job_id}", lambda: what_became_of_the_run(sessions, worker)):
+        outcome = run_job(
+            settings,
+            sessions,
+            job_id,
+            worker=worker,
+            trigger="full" if full else "cli",
+            full=full,
+            progress=click.echo,
+        )
+    if outcome.status == "failed":
+        _fail(f"job {job_id} failed: {outcome.summary}; {what_became_of_the_run(sessions, worker)}")
+    if outcome.status in ("busy", "missing"):
+        _fail(f"job {job_id} did not run: {outcome.summary}")
     click.echo(f"run {outcome.run_id or '-'}: {outcome.status} {outcome.summary}")
-    if outcome.status in ("failed", "busy", "missing"):
-        sys.exit(1)
 
 
 @click.command("runs")

@@ -1,9 +1,16 @@
-"""What the fault tests share: free loopback ports and the real samples they harvest."""
+"""What the fault tests share: free loopback ports, the real samples they harvest, and
+the ``innsyn`` command run as a real process."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterable
+
+from innsyn.config import Settings
+from tests.conftest import ROOT
 
 MIXED = "documaster-nev-samples/0.2.0/valid-mixed-archive/extraction"
 MIXED_ENTRIES = 7
@@ -20,3 +27,48 @@ def free_port(candidates: Iterable[int]) -> int:
             if sock.connect_ex(("127.0.0.1", port)) != 0:
                 return port
     raise RuntimeError(f"no free port among {tried}")
+
+
+CLOSED = "http://127.0.0.1:9"
+
+
+def innsyn_cli(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``innsyn ARGS`` as a process of its own on the data of ``settings``; OpenSearch and
+    Tika at a closed port unless ``env`` says otherwise."""
+    full_env = {
+        **os.environ,
+        "INNSYN_DATA_DIR": str(settings.data_dir),
+        "INNSYN_BLOB_DIR": str(settings.resolved_blob_dir),
+        "INNSYN_DATABASE_URL": "",
+        "INNSYN_SECRET_KEY": "test-secret",
+        "INNSYN_OPENSEARCH_URLS": CLOSED,
+        "INNSYN_OPENSEARCH_TIMEOUT": "2",
+        "INNSYN_TIKA_URL": CLOSED,
+        "INNSYN_INDEX_PREFIX": settings.index_prefix,
+        "INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES": "true",
+        "INNSYN_HTTP_RETRIES": "0",
+    }
+    full_env.pop("INNSYN_TRACEBACK", None)
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "innsyn.cli", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_one_error_line(proc: subprocess.CompletedProcess[str], *expected: str) -> str:
+    """A failed command: non-zero exit, no traceback, one ``Error:`` line holding
+    ``expected``; returns that line."""
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("Error: "), proc.stderr
+    for part in expected:
+        assert part in lines[0], lines[0]
+    return lines[0]

@@ -43,7 +43,15 @@ from innsyn.store.models import (
 )
 from tests.conftest import ROOT, Endpoints, make_settings
 from tests.factories import store
-from tests.faultkit import MIXED, MIXED_ENTRIES, SMALL, free_port
+from tests.faultkit import (
+    CLOSED,
+    MIXED,
+    MIXED_ENTRIES,
+    SMALL,
+    assert_one_error_line,
+    free_port,
+    innsyn_cli,
+)
 from tests.httpsource import N5wsSite
 from web import create_app
 
@@ -298,6 +306,30 @@ def test_blob_store_disk_full_fails_the_run_without_partial_files(
     client = make_client(settings)
     assert status(settings, client, sessions)["journalpost"]["in_sync"]
     client.indices.delete(index=f"{settings.index_prefix}-*")
+
+
+def test_harvest_cli_disk_full_is_one_error_line_and_a_failed_run(tmp_path, testdata, small_disk):
+    """The disk-full error of the test above, seen from the command line: no traceback."""
+    settings = make_settings(
+        tmp_path / "data", None, blob_dir=small_disk, opensearch_urls=[CLOSED], tika_url=CLOSED
+    )
+    fs = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(b"\0" * (fs.f_bavail * fs.f_frsize))
+    proc = innsyn_cli(
+        settings,
+        *("harvest", "run", "noark5", str(testdata / MIXED), "--source-key", "mixed"),
+        *("--no-extract", "--no-index"),
+    )
+    line = assert_one_error_line(
+        proc,
+        "harvest of mixed failed: BlobStoreFull: blob store disk full",
+        f"no space left under {small_disk}",
+        "run 1 was marked failed",
+    )
+    assert "INNSYN_TRACEBACK" not in line  # an OS error says what is wrong by itself
+    with store(settings)() as s:
+        run = s.scalars(select(HarvestRun)).one()
+    assert run.status == "failed" and run.finished_at is not None
 
 
 def _harvest_cli(settings: Settings, url: str) -> subprocess.Popen[str]:
