@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -356,7 +357,8 @@ def _harvest_cli(settings: Settings, url: str) -> subprocess.Popen[str]:
 
 def test_harvest_cli_killed_with_sigkill_then_rerun_has_no_duplicates(settings):
     """Complements the scheduler SIGKILL test in test_jobs: documents, files and the
-    index are consistent too, not only the entries."""
+    index are consistent too, not only the entries; the killed run, left "running", is
+    closed as abandoned when the next run starts."""
     sessions = store(settings)
     entries = 12
     with N5wsSite(entries=entries) as site:
@@ -374,12 +376,17 @@ def test_harvest_cli_killed_with_sigkill_then_rerun_has_no_duplicates(settings):
                 proc.kill()
             proc.communicate(timeout=30)
         assert proc.returncode == -signal.SIGKILL
+        killed = proc.pid
         with sessions() as s:
             assert 0 < s.scalar(select(func.count()).select_from(Journalpost)) < entries
+            left = s.scalars(select(HarvestRun)).one()
+            assert (left.status, left.finished_at) == ("running", None)
+            assert left.worker.startswith(f"{socket.gethostname()}:{killed}:")
         site.delay = 0
         proc = _harvest_cli(settings, f"{site.base}/api")
         out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0, out
+    assert f"run {left.id} marked abandoned: process {killed}" in out
     with sessions() as s:
         system_ids = list(s.scalars(select(Journalpost.system_id)))
         docs = s.execute(
@@ -395,7 +402,11 @@ def test_harvest_cli_killed_with_sigkill_then_rerun_has_no_duplicates(settings):
     assert set(Counter(jp for jp, _ in docs).values()) == {3}
     assert sorted(state for parent, state in objects if parent is None) == ["done"] * entries
     assert len(objects) == 3 * entries
-    assert runs[-1] == "ok"
+    assert runs == ["abandoned", "ok"]
+    with sessions() as s:
+        closed = s.get(HarvestRun, left.id)
+        assert closed.finished_at is not None
+        assert f"process {killed} on {socket.gethostname()} ended" in closed.errors[-1]
     for path in _blob_files(settings.resolved_blob_dir):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name
     st = status(settings, make_client(settings), sessions)

@@ -7,9 +7,6 @@ same changes again; upserts are idempotent, so nothing is duplicated.
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,11 +18,6 @@ from innsyn.jobs import lease
 from innsyn.keys import decrypt_credentials
 from innsyn.progress import ProgressCallback
 from innsyn.store.models import HarvestRun, Job, utcnow
-
-
-def worker_name() -> str:
-    """host:pid:random, unique per process."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 @dataclass

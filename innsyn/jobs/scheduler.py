@@ -5,8 +5,9 @@ its APScheduler jobs, so changes made in the admin UI, the API or the CLI apply
 without a restart; "run now" requests are picked up the same way. APScheduler
 coalesces missed runs into one and never starts a job while it is running in this
 process; the database lease covers other processes. A run missed while no scheduler
-was running is made up once at start. ``stop()`` (SIGTERM) lets running harvests
-commit the batch in hand, marks them interrupted and returns.
+was running is made up once at start, and runs left ``running`` by dead processes of
+this host are closed as abandoned (``innsyn.harvest.runs``). ``stop()`` (SIGTERM) lets
+running harvests commit the batch in hand, marks them interrupted and returns.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
-from innsyn.jobs.runner import run_job, worker_name
+from innsyn.harvest.runs import close_abandoned, worker_name
+from innsyn.jobs.runner import run_job
 from innsyn.jobs.schedule import ScheduleError, parse_schedule
 from innsyn.store.models import Job, utcnow
 
@@ -150,6 +152,10 @@ class JobScheduler:
         """Run until ``stop()`` (or ``until()`` says so); then wait for running harvests."""
         self.scheduler.start()
         self.echo(f"scheduler {self.worker} started")
+        try:
+            close_abandoned(self.sessions, self.echo, found_by=f"scheduler {self.worker}")
+        except Exception as exc:  # the database may be briefly unavailable
+            self.echo(f"could not check for abandoned runs: {type(exc).__name__}: {exc}")
         try:
             while not self.stopping.is_set() and not (until and until()):
                 try:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from innsyn.auth import Actor, audit, scoped
 from innsyn.config import Settings
+from innsyn.harvest.runs import STATUS_NOTES
 from innsyn.http_client import BlockedAddress, HttpFailure, check_address
 from innsyn.jobs.schedule import ScheduleError, parse_schedule
 from innsyn.keys import encrypt_credentials
@@ -73,6 +74,7 @@ def run_view(run: HarvestRun) -> dict[str, Any]:
         "job_id": run.job_id,
         "trigger": run.trigger,
         "status": run.status,
+        "status_note": STATUS_NOTES.get(run.status, ""),
         "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "counts": {
