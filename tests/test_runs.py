@@ -32,6 +32,7 @@ from innsyn.harvest.runs import (
 )
 from innsyn.jobs.scheduler import JobScheduler
 from innsyn.jobs.service import create_job
+from innsyn.store.blobs import STALE_TMP_SECONDS, BlobStore
 from innsyn.store.models import Enhet, HarvestRun, utcnow
 from tests.conftest import ROOT, make_settings
 from tests.factories import store
@@ -243,3 +244,52 @@ def test_a_new_harvest_records_its_process_and_closes_dead_runs(local, testdata)
         assert new.status == "ok"
         assert new.worker.startswith(f"{HOST}:{os.getpid()}:")  # no worker given: this process
         assert any(line.endswith(said) for line in new.log_tail)
+
+
+def test_harvest_start_removes_a_killed_writers_stale_tmp_file(local, testdata):
+    """A real process killed while writing a blob leaves its temporary file; the next
+    harvest removes it once it is older than STALE_TMP_SECONDS, and never a young one."""
+    blobs = BlobStore(local.resolved_blob_dir)
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from innsyn.store.blobs import BlobStore\n"
+            "def chunks():\n"
+            "    yield b'half of a document'\n"
+            "    time.sleep(600)\n"
+            "BlobStore(sys.argv[1]).put_chunks(chunks())\n",
+            str(blobs.root),
+        ],
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (blobs.tmp_dir.is_dir() and any(blobs.tmp_dir.iterdir())):
+            assert writer.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        writer.send_signal(signal.SIGKILL)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+        writer.wait(30)
+    (left,) = blobs.tmp_dir.iterdir()
+    young = blobs.tmp_dir / "blob-being-written"
+    young.write_bytes(b"another process is writing this")
+    now = time.time()
+    os.utime(young, (now - STALE_TMP_SECONDS + 120, now - STALE_TMP_SECONDS + 120))
+
+    sessions = store(local)
+    source = Noark5Harvester(str(testdata / MIXED), {})
+    harvest(local, sessions, source, "mixed", extract=False, index=False)
+    assert left.exists()  # just written: its writer might still be alive
+
+    os.utime(left, (now - STALE_TMP_SECONDS - 60, now - STALE_TMP_SECONDS - 60))
+    printed: list[str] = []
+    source = Noark5Harvester(str(testdata / MIXED), {})
+    report = harvest(local, sessions, source, "mixed", printed.append, extract=False, index=False)
+    assert not left.exists() and young.exists()
+    assert "removed 1 stale temporary file(s) from the blob store" in printed
+    with sessions() as s:
+        assert any("removed 1 stale" in line for line in s.get(HarvestRun, report.run_id).log_tail)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from innsyn.config import Settings
-from innsyn.store.blobs import BlobStore, BlobTooLarge
+from innsyn.store.blobs import STALE_TMP_SECONDS, BlobStore, BlobTooLarge
 from innsyn.store.db import make_engine, make_sessionmaker, migrate, session_scope
 from innsyn.store.models import (
     Base,
@@ -144,6 +146,32 @@ def test_blob_store_leaves_no_partial_file(tmp_path):
         blobs.put_chunks(failing())
     leftovers = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert leftovers == []
+
+
+def test_blob_store_removes_only_stale_tmp_files(tmp_path):
+    blobs = BlobStore(tmp_path)
+    assert blobs.remove_stale_tmp() == 0  # no tmp directory yet
+    kept = blobs.put_bytes(b"a blob")
+    now = time.time()
+    ages = {"blob-stale": STALE_TMP_SECONDS + 60, "blob-young": STALE_TMP_SECONDS - 60}
+    ages["blob-fresh"] = 0
+    for name, age in ages.items():
+        path = blobs.tmp_dir / name
+        path.write_bytes(b"half a file")
+        os.utime(path, (now - age, now - age))
+    old_dir = blobs.tmp_dir / "a-directory"
+    old_dir.mkdir()
+    os.utime(old_dir, (now - 2 * STALE_TMP_SECONDS, now - 2 * STALE_TMP_SECONDS))
+
+    assert blobs.remove_stale_tmp() == 1
+    assert sorted(p.name for p in blobs.tmp_dir.iterdir()) == [
+        "a-directory",
+        "blob-fresh",
+        "blob-young",
+    ]
+    assert blobs.read_bytes(kept.sha256) == b"a blob"
+    assert blobs.remove_stale_tmp(max_age=30) == 1  # blob-young is older than 30 s
+    assert sorted(p.name for p in blobs.tmp_dir.iterdir()) == ["a-directory", "blob-fresh"]
 
 
 def test_blob_store_rejects_bad_digest(tmp_path):

@@ -112,9 +112,9 @@ def harvest(
             worker=worker,
         )
         s.add(run)
-    from innsyn.harvest.runs import on_harvest_start  # runs of dead processes
+    from innsyn.harvest.runs import on_harvest_start  # dead processes' runs, stale tmp files
 
-    on_harvest_start(sessions, run.id, report.say, progress)
+    on_harvest_start(sessions, run.id, blobs, report.say, progress)
     report.run_id = run.id
 
     def _progress(message: str) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.digits import ascii_int
+from innsyn.store.blobs import BlobStore
 from innsyn.store.models import HarvestRun, utcnow
 
 ABANDONED = "abandoned"
@@ -177,13 +178,15 @@ def _mark(sessions: sessionmaker[Session], run_id: int, reason: str, found_by: s
 def on_harvest_start(
     sessions: sessionmaker[Session],
     run_id: int,
+    blobs: BlobStore,
     say: Callable[[str], None],
     progress: Callable[[str], None] | None = None,
 ) -> None:
     """Housekeeping as a harvest starts (its run row ``run_id`` just written): record this
-    process in the run when the caller named no worker (a worker the caller named is kept)
-    and close runs abandoned by dead processes of this host. Housekeeping never fails the
-    harvest. What it did goes to ``say`` (the run's log) and ``progress``."""
+    process in the run when the caller named no worker (a worker the caller named is kept),
+    close runs abandoned by dead processes of this host, and remove stale temporary files
+    from the blob store. Housekeeping never fails the harvest. What it did goes to
+    ``say`` (the run's log) and ``progress``."""
 
     def log(message: str) -> None:
         say(message)
@@ -198,6 +201,13 @@ def on_harvest_start(
         close_abandoned(sessions, log, found_by=f"run {run_id}")
     except Exception as exc:  # the harvest matters more than this bookkeeping
         log(f"could not check for abandoned runs: {type(exc).__name__}: {exc}")
+    try:
+        removed = blobs.remove_stale_tmp()
+    except OSError as exc:
+        log(f"could not clean the blob store's tmp directory: {exc}")
+    else:
+        if removed:
+            log(f"removed {removed} stale temporary file(s) from the blob store")
 
 
 def what_became_of_the_run(sessions: sessionmaker[Session], worker: str) -> str:

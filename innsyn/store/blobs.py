@@ -2,7 +2,9 @@
 
 A blob lives at ``<root>/ab/cd/abcd…``. Writes go to a temporary file in the same
 directory tree, are fsynced, then renamed into place, so a crash or a full disk
-never leaves a half-written blob under its final name.
+never leaves a half-written blob under its final name. A process killed while writing
+leaves its temporary file in ``<root>/tmp``; ``remove_stale_tmp`` (called as every harvest
+starts) removes those older than ``STALE_TMP_SECONDS``.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ import errno
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1024 * 1024
+STALE_TMP_SECONDS = 3600
+"""A temporary file untouched this long was left by a dead process; a younger one may
+still be being written by a live one (a blob write touches its file at every chunk)."""
 
 
 class BlobTooLarge(ValueError):
@@ -45,6 +51,32 @@ class BlobStore:
             raise ValueError(f"not a sha256 hex digest: {sha256!r}")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / "tmp"
+
+    def remove_stale_tmp(self, max_age: float = STALE_TMP_SECONDS) -> int:
+        """Remove files in the tmp directory not modified for ``max_age`` seconds (left by
+        a killed process); younger ones are left alone. Returns how many were removed."""
+        try:
+            with os.scandir(self.tmp_dir) as listing:
+                entries = list(listing)
+        except FileNotFoundError:
+            return 0
+        cutoff = time.time() - max_age
+        removed = 0
+        for entry in entries:
+            try:
+                if (
+                    entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff
+                ):
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:
+                continue  # its writer renamed or removed it meanwhile
+        return removed
+
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
@@ -57,7 +89,7 @@ class BlobStore:
     def put_chunks(self, chunks: Iterable[bytes], max_size: int | None = None) -> StoredBlob:
         """Store the concatenated chunks; raise ``BlobTooLarge`` past ``max_size`` bytes and
         ``BlobStoreFull`` when the disk is full (no file is left behind either way)."""
-        tmp_dir = self.root / "tmp"
+        tmp_dir = self.tmp_dir
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
