@@ -59,14 +59,33 @@ _FIELD_WORDS = ("tittel", "korrespondanse", "navn", "avsender", "mottaker", "bes
 
 
 def local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    return tag.rpartition("}")[2]
+
+
+_INDEX_MAX = 64
+_indexes: dict[int, tuple[Element, int, dict[str, list[Element]]]] = {}
+
+
+def _index(elem: Element) -> dict[str, list[Element]]:
+    """``elem``'s children by local name, built once per element and reused by every
+    field lookup (an entry asks for some twenty fields; scanning the children each time
+    was most of the parse time). Held with the element itself, so an id is never
+    mistaken for a newer element's, and rebuilt when the children changed."""
+    hit = _indexes.get(id(elem))
+    if hit is not None and hit[0] is elem and hit[1] == len(elem):
+        return hit[2]
+    index: dict[str, list[Element]] = {}
+    for c in elem:
+        index.setdefault(local(c.tag), []).append(c)
+    if len(_indexes) >= _INDEX_MAX:
+        _indexes.clear()
+    _indexes[id(elem)] = (elem, len(elem), index)
+    return index
 
 
 def _child(elem: Element, name: str) -> Element | None:
-    for c in elem:
-        if local(c.tag) == name:
-            return c
-    return None
+    found = _index(elem).get(name)
+    return found[0] if found else None
 
 
 def _text(elem: Element | None, name: str) -> str | None:
@@ -80,7 +99,7 @@ def _text(elem: Element | None, name: str) -> str | None:
 
 
 def _children(elem: Element, name: str) -> list[Element]:
-    return [c for c in elem if local(c.tag) == name]
+    return list(_index(elem).get(name, ()))
 
 
 def xsi_type(elem: Element) -> str:

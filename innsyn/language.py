@@ -154,5 +154,11 @@ def detect_title_language(text: str | None, min_chars: int = 20) -> str:
     """
     if not text or _letters(text) < min_chars:
         return UND
-    code, _score = _title_identifier().classify(text[:2000])
+    return _classify_title(text[:2000])
+
+
+@functools.lru_cache(maxsize=8192)
+def _classify_title(text: str) -> str:
+    """Remembered: the entries of a case and the case itself often share a title."""
+    code, _score = _title_identifier().classify(text)
     return {"no": "nb"}.get(str(code), str(code))

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
+from innsyn.harvest import upsert
 from innsyn.harvest.pipeline import harvest
 from innsyn.records import JournalpostRecord, SaksmappeRecord
 from innsyn.store.models import Journalpost, Saksmappe
@@ -26,8 +28,11 @@ class ListHarvester:
         yield from self._records
 
 
-def _records(n: int, duplicate_at: int | None = None) -> list[Any]:
+def _records(n: int, duplicate_at: int | None = None, at_end: bool = False) -> list[Any]:
+    """``n`` entries of one case; entry ``duplicate_at`` comes again, corrected, right
+    after the first (same batch) or after all others (a later batch)."""
     out: list[Any] = [SaksmappeRecord(system_id="S1", saksaar=2024, sakssekvensnummer=1)]
+    corrected = None
     for i in range(n):
         out.append(
             JournalpostRecord(
@@ -39,15 +44,17 @@ def _records(n: int, duplicate_at: int | None = None) -> list[Any]:
             )
         )
         if i == duplicate_at:
-            out.append(
-                JournalpostRecord(
-                    system_id=f"J{i}",
-                    saksmappe_system_id="S1",
-                    offentlig_tittel=f"Søknad om tilskudd til lag nummer {i} (rettet)",
-                    journalaar=2024,
-                    journalsekvensnummer=i,
-                )
+            corrected = JournalpostRecord(
+                system_id=f"J{i}",
+                saksmappe_system_id="S1",
+                offentlig_tittel=f"Søknad om tilskudd til lag nummer {i} (rettet)",
+                journalaar=2024,
+                journalsekvensnummer=i,
             )
+            if not at_end:
+                out.append(corrected)
+    if at_end and corrected is not None:
+        out.append(corrected)
     return out
 
 
@@ -68,13 +75,30 @@ def test_batches_are_written_and_linked(offline_settings):
         assert linked == 30
 
 
-def test_a_failing_batch_is_replayed_record_by_record(offline_settings):
+@pytest.mark.parametrize("at_end", [False, True], ids=["same-batch", "later-batch"])
+def test_a_repeated_entry_of_a_fresh_source_is_updated_without_replay(offline_settings, at_end):
+    settings = offline_settings.model_copy(update={"harvest_commit_every": 10})
+    sessions = store(settings)
+    records = _records(25, duplicate_at=12, at_end=at_end)
+    report = harvest(settings, sessions, ListHarvester(records), "src", extract=False, index=False)
+    assert report.counts["batches_replayed"] == 0
+    assert (report.counts["new"], report.counts["updated"]) == (25, 1)
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Journalpost)) == 25
+        fixed = s.scalars(select(Journalpost).where(Journalpost.system_id == "J12")).one()
+        assert fixed.offentlig_tittel is not None and fixed.offentlig_tittel.endswith("(rettet)")
+
+
+def test_a_failing_batch_is_replayed_record_by_record(offline_settings, monkeypatch):
+    """The ids remembered are trimmed after every commit here, so the fast path takes the
+    repeated entry for a new one, the insert fails and the batch is replayed."""
+    monkeypatch.setattr(upsert, "_KNOWN_MAX", 5)
     settings = offline_settings.model_copy(update={"harvest_commit_every": 10})
     sessions = store(settings)
     report = harvest(
         settings,
         sessions,
-        ListHarvester(_records(25, duplicate_at=12), complete=True),
+        ListHarvester(_records(25, duplicate_at=12, at_end=True), complete=True),
         "src",
         extract=False,
         index=False,

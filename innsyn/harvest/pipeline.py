@@ -195,9 +195,9 @@ def _ingest(
             if row is not None:
                 row.last_harvested_at = utcnow()
         elif isinstance(rec, SaksmappeRecord):
-            sak, state = upsert.upsert_saksmappe(session, source_key, rec, enhet[0])
+            sak_id, state = upsert.upsert_saksmappe(session, source_key, rec, enhet[0])
             if track:
-                seen["saksmappe"].add(sak.id)
+                seen["saksmappe"].add(sak_id)
             report.counts[f"saksmappe_{state}"] += 1
             if careful:
                 session.flush()
@@ -244,6 +244,7 @@ def _ingest(
             try:
                 if failed is not None:
                     replay(failed)
+                upsert.write_fresh_rows(session)
                 session.commit()
                 break
             except SQLAlchemyError as exc:
@@ -253,6 +254,7 @@ def _ingest(
                 if _is_busy(exc):
                     time.sleep(0.2 * (attempt + 1))
         batch.clear()
+        upsert.trim_known(session)
         counts_at_commit = report.counts.copy()
 
     try:
@@ -326,6 +328,10 @@ def _entry(
     default_enhet: str | None,
     report: HarvestReport,
 ) -> str:
+    fresh_id = upsert.add_fresh_journalpost(session, source_key, rec, default_enhet)
+    if fresh_id is not None:
+        report.counts[upsert.NEW] += 1
+        return fresh_id
     jp, state, files = upsert.upsert_journalpost(session, source_key, rec, default_enhet)
     for obj, frec in files:
         error = fetch_file(blobs, obj, frec, settings.max_file_size)

@@ -4,9 +4,10 @@ so an unchanged record is never written and a changed one is updated in place.""
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from innsyn.language import detect_title_language
@@ -37,18 +38,20 @@ _FRESH = "innsyn.fresh_source"
 
 
 def _remember(session: Session, row_id: str, exists: bool = True) -> None:
-    known: dict[str, bool] = session.info.setdefault(_KNOWN, {})
-    if len(known) >= _KNOWN_MAX:
-        known.clear()
-    known[row_id] = exists
+    session.info.setdefault(_KNOWN, {})[row_id] = exists
+
+
+def _known(session: Session, row_id: str) -> bool:
+    """Whether ``row_id`` was written or found earlier in this session."""
+    return bool(session.info.get(_KNOWN, {}).get(row_id))
 
 
 def _exists(session: Session, model: Any, row_id: str) -> bool:
     """Whether the agency or case ``row_id`` is in the store or added in this session.
 
-    Remembered per session (bounded; misses too, until the row is added), so a harvest
-    does not ask the database once per entry, and it works while new rows wait
-    unflushed in a batch.
+    Remembered per session (misses too, until the row is added), so a harvest does not
+    ask the database once per entry, and it works while new rows wait unflushed in a
+    batch. ``trim_known`` bounds the memory between batches.
     """
     known = session.info.get(_KNOWN, {}).get(row_id)
     if known is not None:
@@ -58,10 +61,28 @@ def _exists(session: Session, model: Any, row_id: str) -> bool:
     return found
 
 
+def _stored(session: Session, model: Any, row_id: str) -> Any:
+    """The stored case or entry ``row_id``, or None. A fresh source's id not seen in
+    this session needs no lookup (should it repeat one seen before ``trim_known``, the
+    insert fails and the batch is replayed record by record)."""
+    fresh = session.info.get(_FRESH) and not _known(session, row_id)
+    row = None if fresh else session.get(model, row_id)
+    _remember(session, row_id)
+    return row
+
+
+def trim_known(session: Session) -> None:
+    """Forget remembered ids once there are too many; call only after a commit (the
+    rows of the batch in hand may exist nowhere else yet)."""
+    if len(session.info.get(_KNOWN, ())) >= _KNOWN_MAX:
+        session.info.pop(_KNOWN, None)
+
+
 def forget_known(session: Session) -> None:
-    """Drop what ``_exists`` remembered (after a rollback it may be wrong) and stop
-    trusting that the source was empty."""
+    """Drop what ``_exists`` remembered (after a rollback it may be wrong), stop trusting
+    that the source was empty, and drop rows buffered for the batch insert."""
     session.info.pop(_KNOWN, None)
+    session.info.pop(_ROWS, None)
     session.info[_FRESH] = False
 
 
@@ -74,6 +95,87 @@ def mark_fresh_source(session: Session, source_key: str) -> bool:
     )
     session.info[_FRESH] = fresh
     return fresh
+
+
+_ROWS = "innsyn.fresh_rows"
+
+
+@dataclass
+class FreshRows:
+    """New records of a fresh source, kept as plain rows and written at commit with one
+    multi-row INSERT per table instead of one ORM object each.
+
+    A source with no rows in the store yet holds nothing to compare with, so its
+    records need neither lookups nor change tracking, which is what the first harvest
+    of a large extraction otherwise spends most of its time on. Screenings get their
+    generated ids first and are handed to the rows that refer to them.
+    """
+
+    skjerming: list[dict[str, Any]] = field(default_factory=list)
+    refers: list[dict[str, Any]] = field(default_factory=list)
+    saksmappe: list[dict[str, Any]] = field(default_factory=list)
+    journalpost: list[dict[str, Any]] = field(default_factory=list)
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    cases: dict[str, tuple[dict[str, Any], SkjermingRecord | None]] = field(default_factory=dict)
+
+    def screening(self, row: dict[str, Any], rec: SkjermingRecord | None) -> None:
+        row["skjerming_id"] = None
+        if rec is not None:
+            self.skjerming.append(_skjerming_values(rec))
+            self.refers.append(row)
+
+    def add_case(self, sid: str, row: dict[str, Any], rec: SkjermingRecord | None) -> None:
+        self.screening(row, rec)
+        self.saksmappe.append(row)
+        self.cases[sid] = (row, rec)
+
+    def same_case(self, sid: str, values: dict[str, Any], rec: SkjermingRecord | None) -> bool:
+        """Whether case ``sid`` is buffered with exactly these values (a journal that
+        repeats the case with every entry)."""
+        buffered = self.cases.get(sid)
+        if buffered is None:
+            return False
+        row, screening = buffered
+        return screening == rec and all(row[k] == v for k, v in values.items())
+
+    def write(self, session: Session) -> None:
+        """Insert everything buffered: screenings, cases, then (after flushing ORM
+        objects, as an entry with files may refer to a buffered case) the entries."""
+        if self.skjerming:
+            ids = session.scalars(
+                insert(Skjerming).returning(Skjerming.id, sort_by_parameter_order=True),
+                self.skjerming,
+            ).all()
+            for row, sk_id in zip(self.refers, ids, strict=True):
+                row["skjerming_id"] = sk_id
+        if self.saksmappe:
+            session.execute(insert(Saksmappe), self.saksmappe)
+        session.flush()
+        for model, rows in (
+            (Journalpost, self.journalpost),
+            (Korrespondansepart, self.parts),
+            (Dokumentbeskrivelse, self.documents),
+        ):
+            if rows:
+                session.execute(insert(model), rows)
+
+
+def _fresh_rows(session: Session) -> FreshRows | None:
+    """The batch's row buffer while the source is fresh, else None."""
+    if not session.info.get(_FRESH):
+        return None
+    rows: FreshRows | None = session.info.get(_ROWS)
+    if rows is None:
+        rows = session.info[_ROWS] = FreshRows()
+    return rows
+
+
+def write_fresh_rows(session: Session) -> None:
+    """Insert the rows buffered since the last commit; call before committing."""
+    rows: FreshRows | None = session.info.pop(_ROWS, None)
+    if rows is not None:
+        rows.write(session)
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
@@ -120,12 +222,8 @@ def upsert_enhet(
     return eid, UNCHANGED
 
 
-def _skjerming(
-    session: Session, current: Skjerming | None, rec: SkjermingRecord | None
-) -> tuple[Skjerming | None, bool]:
-    if rec is None:
-        return None, current is not None
-    values = {
+def _skjerming_values(rec: SkjermingRecord) -> dict[str, Any]:
+    return {
         "tilgangsrestriksjon": rec.tilgangsrestriksjon,
         "skjermingshjemmel": rec.skjermingshjemmel,
         "skjermingsvarighet": rec.skjermingsvarighet,
@@ -133,6 +231,14 @@ def _skjerming(
         "skjerming_metadata": list(rec.skjerming_metadata) or None,
         "skjerming_dokument": rec.skjerming_dokument,
     }
+
+
+def _skjerming(
+    session: Session, current: Skjerming | None, rec: SkjermingRecord | None
+) -> tuple[Skjerming | None, bool]:
+    if rec is None:
+        return None, current is not None
+    values = _skjerming_values(rec)
     if current is None:
         row = Skjerming(**values)
         session.add(row)
@@ -149,9 +255,25 @@ def _owner(
     return default
 
 
+def _new_row(
+    row_id: str, source_key: str, system_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "id": row_id,
+        "source_key": source_key,
+        "system_id": system_id,
+        **values,
+        "created_at": now,
+        "updated_at": now,
+        "last_indexed_at": None,
+    }
+
+
 def upsert_saksmappe(
     session: Session, source_key: str, rec: SaksmappeRecord, default_enhet: str | None
-) -> tuple[Saksmappe, str]:
+) -> tuple[str, str]:
+    """Insert or update one case; return its id and ``new``/``updated``/``unchanged``."""
     sid = stable_id("sm", source_key, rec.system_id)
     values = {
         "offentlig_tittel": rec.offentlig_tittel,
@@ -171,21 +293,29 @@ def upsert_saksmappe(
         ),
         "deleted_at": None,
     }
-    row = None if session.info.get(_FRESH) else session.get(Saksmappe, sid)
-    _remember(session, sid)
+    fresh = _fresh_rows(session)
+    if fresh is not None:
+        if not _known(session, sid):
+            _remember(session, sid)
+            fresh.add_case(sid, _new_row(sid, source_key, rec.system_id, values), rec.skjerming)
+            return sid, NEW
+        if fresh.same_case(sid, values, rec.skjerming):
+            return sid, UNCHANGED
+        write_fresh_rows(session)
+    row = _stored(session, Saksmappe, sid)
     if row is None:
         row = Saksmappe(id=sid, source_key=source_key, system_id=rec.system_id, **values)
         row.skjerming, _ = _skjerming(session, None, rec.skjerming)
         session.add(row)
-        return row, NEW
+        return sid, NEW
     changed = _assign(row, values)
     sk, sk_changed = _skjerming(session, row.skjerming, rec.skjerming)
     if sk_changed:
         row.skjerming = sk
     if changed or sk_changed:
         row.updated_at = utcnow()
-        return row, UPDATED
-    return row, UNCHANGED
+        return sid, UPDATED
+    return sid, UNCHANGED
 
 
 def _parts(jp: Journalpost, recs: list[KorrespondansepartRecord]) -> bool:
@@ -209,6 +339,26 @@ def _parts(jp: Journalpost, recs: list[KorrespondansepartRecord]) -> bool:
     return True
 
 
+def _document_id(jid: str, rec: DokumentRecord, pos: int, keep: set[str]) -> str:
+    """The stable id of an entry's document ``pos``; unique among ``keep``, which it joins."""
+    did = stable_id("db", jid, rec.system_id or f"#{pos}")
+    if did in keep:
+        did = stable_id("db", jid, f"{rec.system_id}#{pos}")
+    keep.add(did)
+    return did
+
+
+def _document_values(rec: DokumentRecord) -> dict[str, Any]:
+    return {
+        "system_id": rec.system_id,
+        "dokumentnummer": rec.dokumentnummer,
+        "dokumenttype": rec.dokumenttype,
+        "tilknyttet_registrering_som": rec.tilknyttet_registrering_som,
+        "tittel": rec.tittel,
+        "tittel_sensitiv": rec.tittel_sensitiv,
+    }
+
+
 def _documents(
     session: Session, jp: Journalpost, recs: list[DokumentRecord]
 ) -> tuple[bool, list[tuple[Dokumentobjekt, Any]]]:
@@ -218,19 +368,9 @@ def _documents(
     keep: set[str] = set()
     existing = {d.id: d for d in jp.dokumentbeskrivelser}
     for pos, rec in enumerate(recs):
-        did = stable_id("db", jp.id, rec.system_id or f"#{pos}")
-        if did in keep:
-            did = stable_id("db", jp.id, f"{rec.system_id}#{pos}")
-        keep.add(did)
+        did = _document_id(jp.id, rec, pos, keep)
         doc = existing.get(did)
-        values = {
-            "system_id": rec.system_id,
-            "dokumentnummer": rec.dokumentnummer,
-            "dokumenttype": rec.dokumenttype,
-            "tilknyttet_registrering_som": rec.tilknyttet_registrering_som,
-            "tittel": rec.tittel,
-            "tittel_sensitiv": rec.tittel_sensitiv,
-        }
+        values = _document_values(rec)
         if doc is None:
             doc = Dokumentbeskrivelse(id=did, **values)
             jp.dokumentbeskrivelser.append(doc)
@@ -277,14 +417,13 @@ def _documents(
     return changed, files
 
 
-def upsert_journalpost(
+def _journalpost_values(
     session: Session, source_key: str, rec: JournalpostRecord, default_enhet: str | None
-) -> tuple[Journalpost, str, list[Any]]:
-    jid = stable_id("jp", source_key, rec.system_id)
+) -> dict[str, Any]:
     sak_id = (
         stable_id("sm", source_key, rec.saksmappe_system_id) if rec.saksmappe_system_id else None
     )
-    values = {
+    return {
         "saksmappe_id": sak_id if sak_id and _exists(session, Saksmappe, sak_id) else None,
         "offentlig_tittel": rec.offentlig_tittel,
         "offentlig_tittel_sensitiv": rec.offentlig_tittel_sensitiv,
@@ -304,7 +443,59 @@ def upsert_journalpost(
         ),
         "deleted_at": None,
     }
-    row = None if session.info.get(_FRESH) else session.get(Journalpost, jid)
+
+
+def add_fresh_journalpost(
+    session: Session, source_key: str, rec: JournalpostRecord, default_enhet: str | None
+) -> str | None:
+    """Buffer a new entry of a fresh source for the batch insert and return its id.
+
+    None when the entry must take ``upsert_journalpost`` instead: the source is not
+    fresh, the entry has files to fetch, or it repeats an entry seen earlier.
+    """
+    fresh = _fresh_rows(session)
+    if fresh is None:
+        return None
+    jid = stable_id("jp", source_key, rec.system_id)
+    if _known(session, jid) or any(d.files for d in rec.dokumenter):
+        write_fresh_rows(session)  # the ORM path may flush at any query: cases first
+        return None
+    _remember(session, jid)
+    row = _new_row(
+        jid, source_key, rec.system_id, _journalpost_values(session, source_key, rec, default_enhet)
+    )
+    fresh.screening(row, rec.skjerming)
+    fresh.journalpost.append(row)
+    fresh.parts.extend(
+        {
+            "journalpost_id": jid,
+            "navn": p.navn,
+            "navn_sensitiv": p.navn_sensitiv,
+            "korrespondanseparttype": p.korrespondanseparttype,
+            "administrativ_enhet": p.administrativ_enhet,
+            "skjermet": p.skjermet,
+        }
+        for p in rec.korrespondanseparter
+    )
+    keep: set[str] = set()
+    for pos, d in enumerate(rec.dokumenter):
+        doc = {
+            "id": _document_id(jid, d, pos, keep),
+            "journalpost_id": jid,
+            **_document_values(d),
+            "updated_at": row["updated_at"],
+        }
+        fresh.screening(doc, d.skjerming)
+        fresh.documents.append(doc)
+    return jid
+
+
+def upsert_journalpost(
+    session: Session, source_key: str, rec: JournalpostRecord, default_enhet: str | None
+) -> tuple[Journalpost, str, list[Any]]:
+    jid = stable_id("jp", source_key, rec.system_id)
+    values = _journalpost_values(session, source_key, rec, default_enhet)
+    row = _stored(session, Journalpost, jid)
     state = UNCHANGED
     if row is None:
         row = Journalpost(id=jid, source_key=source_key, system_id=rec.system_id, **values)

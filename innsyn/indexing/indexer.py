@@ -19,22 +19,16 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 from sqlalchemy import ColumnElement, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
-from innsyn.indexing import bulk
+from innsyn.indexing import bulk, rows
 from innsyn.indexing.documents import journalpost_document, saksmappe_document
 from innsyn.indexing.mappings import index_body
 from innsyn.indexing.names import KINDS, alias_name, new_index_name
 from innsyn.progress import Progress, ProgressCallback
 from innsyn.store.blobs import BlobStore
-from innsyn.store.models import (
-    Dokumentbeskrivelse,
-    Enhet,
-    Journalpost,
-    Saksmappe,
-    utcnow,
-)
+from innsyn.store.models import Journalpost, Saksmappe, utcnow
 
 BATCH = 500
 Model = type[Journalpost] | type[Saksmappe]
@@ -69,26 +63,6 @@ def _model(kind: str) -> Model:
     return Journalpost if kind == "journalpost" else Saksmappe
 
 
-def _load_options(kind: str) -> list[Any]:
-    if kind == "journalpost":
-        return [
-            selectinload(Journalpost.saksmappe),
-            selectinload(Journalpost.enhet).selectinload(Enhet.parent),
-            selectinload(Journalpost.skjerming),
-            selectinload(Journalpost.korrespondanseparter),
-            selectinload(Journalpost.dokumentbeskrivelser).selectinload(
-                Dokumentbeskrivelse.dokumentobjekter
-            ),
-            selectinload(Journalpost.dokumentbeskrivelser).selectinload(
-                Dokumentbeskrivelse.skjerming
-            ),
-        ]
-    return [
-        selectinload(Saksmappe.enhet).selectinload(Enhet.parent),
-        selectinload(Saksmappe.journalposter),
-    ]
-
-
 def _builder(settings: Settings, kind: str) -> Callable[[Any], dict[str, Any]]:
     if kind == "journalpost":
         blobs = BlobStore(settings.resolved_blob_dir)
@@ -111,23 +85,17 @@ def _batches(
     sessions: sessionmaker[Session], kind: str, where: Sequence[ColumnElement[bool]]
 ) -> Iterator[tuple[Session, list[Any]]]:
     """Id-ordered batches of rows matching ``where``, each with its open session."""
-    model: Any = _model(kind)
+    load = rows.journalposts if kind == "journalpost" else rows.saksmapper
     last_id = ""
+    with sessions() as session:
+        agencies = rows.Agencies(session)
     while True:
         with sessions() as session:
-            rows = list(
-                session.scalars(
-                    select(model)
-                    .where(*where, model.id > last_id)
-                    .options(*_load_options(kind))
-                    .order_by(model.id)
-                    .limit(BATCH)
-                )
-            )
-            if not rows:
+            batch = load(session, where, last_id, BATCH, agencies)
+            if not batch:
                 return
-            last_id = rows[-1].id
-            yield session, rows
+            last_id = batch[-1].id
+            yield session, batch
 
 
 def _actions(
@@ -193,13 +161,13 @@ def _index_where(
         progress.advance(count)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as pool:
-        for session, rows in _batches(sessions, kind, clauses):
+        for session, batch in _batches(sessions, kind, clauses):
             started = utcnow()
-            actions, deletes = _actions(index, rows, build)
+            actions, deletes = _actions(index, batch, build)
             if in_flight is not None:
                 settle(session)
             future = pool.submit(bulk.write, client, actions, settings.bulk_chunk_size)
-            in_flight = (future, started, deletes, len(rows))
+            in_flight = (future, started, deletes, len(batch))
         if in_flight is not None:
             with sessions() as session:
                 settle(session)

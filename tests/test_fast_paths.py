@@ -1,0 +1,237 @@
+"""The two fast paths of a first harvest must change nothing but speed:
+
+- a fresh source's records are written as plain multi-row inserts (``FreshRows``); the
+  store must hold exactly what the record-by-record ORM path writes;
+- indexing reads rows with Core queries into light objects (``innsyn.indexing.rows``);
+  the index documents must be exactly those built from ORM-loaded rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bench.datagen import write_noark5
+from innsyn.harvest import upsert
+from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.registry import get_harvester
+from innsyn.indexing import rows
+from innsyn.indexing.documents import journalpost_document, saksmappe_document
+from innsyn.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
+from innsyn.store.blobs import BlobStore
+from innsyn.store.models import (
+    Dokumentbeskrivelse,
+    Enhet,
+    Journalpost,
+    Saksmappe,
+)
+from tests.factories import add_entry, screen_entry, store
+
+TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+MIXED = TESTDATA / "documaster-nev-samples/0.2.0/valid-mixed-archive/extraction"
+
+
+@pytest.fixture(scope="module")
+def extraction(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("n5") / "uttrekk"
+    write_noark5(out, 400, documents=60, seed=11)
+    return out
+
+
+def _dump(db: Path) -> dict[str, list[Any]]:
+    """Every stored row that a harvest writes, without generated ids and timestamps."""
+    con = sqlite3.connect(db)
+    queries = {
+        "journalpost": "select * from journalpost order by id",
+        "saksmappe": "select * from saksmappe order by id",
+        "dokumentbeskrivelse": "select * from dokumentbeskrivelse order by id",
+        "dokumentobjekt": "select * from dokumentobjekt order by id",
+        "korrespondansepart": "select * from korrespondansepart order by journalpost_id, id",
+        "screenings": (
+            "select 'jp' as kind, j.id as owner, s.* from journalpost j "
+            "join skjerming s on s.id = j.skjerming_id union all "
+            "select 'sm', m.id, s.* from saksmappe m join skjerming s on s.id = m.skjerming_id "
+            "union all select 'db', d.id, s.* from dokumentbeskrivelse d "
+            "join skjerming s on s.id = d.skjerming_id order by 1, 2"
+        ),
+    }
+    out: dict[str, list[Any]] = {}
+    for name, sql in queries.items():
+        cur = con.execute(sql)
+        names = [c[0] for c in cur.description]
+        drop = {"created_at", "updated_at", "skjerming_id", "extracted_at"}
+        if name in ("korrespondansepart", "screenings"):
+            drop.add("id")
+        out[name] = [
+            tuple(v for n, v in zip(names, row, strict=True) if n not in drop) for row in cur
+        ]
+    con.close()
+    return out
+
+
+def _harvest(settings: Any, location: Path, fresh: bool, monkeypatch: Any) -> Path:
+    sessions = store(settings)
+    with monkeypatch.context() as m:
+        if not fresh:
+            m.setattr(upsert, "_fresh_rows", lambda session: None)
+        report = harvest(
+            settings,
+            sessions,
+            get_harvester("noark5", str(location)),
+            "src",
+            extract=False,
+            index=False,
+        )
+    assert report.status in ("ok", "ok_with_errors"), report.errors
+    if fresh:
+        assert report.counts["batches_replayed"] == 0, "the fast path must not fall back"
+    return Path(str(settings.resolved_database_url).removeprefix("sqlite:///"))
+
+
+@pytest.mark.parametrize("source", ["generated", "mixed", "mixed-offentlig-journal"])
+def test_fresh_source_rows_equal_the_record_by_record_rows(
+    source, extraction, offline_settings, tmp_path, monkeypatch
+):
+    location = {
+        "generated": extraction,
+        "mixed": MIXED,
+        "mixed-offentlig-journal": MIXED / "offentligJournal.xml",
+    }[source]
+    fast = _dump(_harvest(offline_settings, location, True, monkeypatch))
+    other = offline_settings.model_copy(update={"data_dir": tmp_path / "slow"})
+    slow = _dump(_harvest(other, location, False, monkeypatch))
+    assert fast["journalpost"], "the source holds entries"
+    for table in fast:
+        assert fast[table] == slow[table], table
+    if source == "generated":
+        kinds = {row[0] for row in fast["screenings"]}
+        assert kinds == {"jp", "sm", "db"}, kinds
+        assert fast["dokumentbeskrivelse"] and fast["korrespondansepart"]
+
+
+class ListHarvester:
+    name = "list"
+    location = "memory"
+    complete = False
+
+    def __init__(self, records: list[Any]) -> None:
+        self._records = records
+
+    def records(self) -> Any:
+        yield from self._records
+
+
+def test_fresh_source_repeating_a_case_and_an_entry(offline_settings):
+    """A journal that repeats the case with every entry, then changes it, and repeats an
+    entry inside the batch: the case is updated, the entry written once, nothing replayed."""
+    screened = SkjermingRecord(skjermingshjemmel="Offl. § 13", skjerming_metadata=["tittel"])
+    sak = SaksmappeRecord(system_id="S1", offentlig_tittel="Byggesak Storgata 1", saksaar=2024)
+    records: list[Any] = [sak]
+    for i in range(3):
+        records += [
+            sak,
+            JournalpostRecord(
+                system_id=f"J{i}", saksmappe_system_id="S1", offentlig_tittel=f"Brev {i}"
+            ),
+        ]
+    records += [
+        SaksmappeRecord(system_id="S1", offentlig_tittel=None, saksaar=2024, skjerming=screened),
+        JournalpostRecord(system_id="J1", saksmappe_system_id="S1", offentlig_tittel="Brev 1b"),
+    ]
+    sessions = store(offline_settings)
+    report = harvest(
+        offline_settings, sessions, ListHarvester(records), "src", extract=False, index=False
+    )
+    assert report.counts["new"] == 3
+    assert report.counts["updated"] == 1
+    assert report.counts["saksmappe_new"] == 1
+    assert report.counts["saksmappe_unchanged"] == 3
+    assert report.counts["saksmappe_updated"] == 1
+    assert report.counts["batches_replayed"] == 0
+    with sessions() as s:
+        case = s.scalars(select(Saksmappe).options(selectinload(Saksmappe.skjerming))).one()
+        assert case.offentlig_tittel is None
+        assert case.skjerming is not None and case.skjerming.skjermingshjemmel == "Offl. § 13"
+        titles = dict(s.execute(select(Journalpost.system_id, Journalpost.offentlig_tittel)).all())
+        assert titles == {"J0": "Brev 0", "J1": "Brev 1b", "J2": "Brev 2"}
+        assert all(jp.saksmappe_id == case.id for jp in s.scalars(select(Journalpost)).all())
+
+
+def _orm_entries(session: Any) -> list[Journalpost]:
+    return list(
+        session.scalars(
+            select(Journalpost)
+            .options(
+                selectinload(Journalpost.saksmappe),
+                selectinload(Journalpost.enhet).selectinload(Enhet.parent),
+                selectinload(Journalpost.skjerming),
+                selectinload(Journalpost.korrespondanseparter),
+                selectinload(Journalpost.dokumentbeskrivelser).selectinload(
+                    Dokumentbeskrivelse.dokumentobjekter
+                ),
+                selectinload(Journalpost.dokumentbeskrivelser).selectinload(
+                    Dokumentbeskrivelse.skjerming
+                ),
+            )
+            .order_by(Journalpost.id)
+        )
+    )
+
+
+def test_light_rows_build_the_same_index_documents(extraction, offline_settings):
+    settings = offline_settings
+    sessions = store(settings)
+    harvest(
+        settings,
+        sessions,
+        get_harvester("noark5", str(extraction)),
+        "gen",
+        extract=False,
+        index=False,
+    )
+    harvest(settings, sessions, get_harvester("noark5", str(MIXED)), "mix", extract=False)
+    blobs = BlobStore(settings.resolved_blob_dir)
+    pdf = blobs.put_bytes(b"%PDF-1.4\n" + bytes(range(256)))
+    text = blobs.put_text("Vedtaket gjelder reguleringsplan for Fjordbyen.")
+    hidden = blobs.put_text("Helseopplysninger om Per Hemmelig")
+    with sessions.begin() as s:
+        kommune = Enhet(id="en_k", navn="Fjordvik kommune")
+        etat = Enhet(id="en_e", navn="Plan- og bygningsetaten", parent=kommune)
+        jp = add_entry(s, "Vedtak om reguleringsplan", seq=55, nr=2, enhet=etat)
+        screen_entry(jp, pdf.sha256, pdf.size, text.sha256, hidden.sha256)
+        gone = add_entry(s, "Slettet brev", seq=55, nr=3, enhet=etat, sak=jp.saksmappe)
+        gone.deleted_at = dt.datetime.now(dt.UTC)
+    with sessions() as s:
+        orm = _orm_entries(s)
+        light = rows.journalposts(s, [], "", 100_000, rows.Agencies(s))
+        assert [e.id for e in light] == [e.id for e in orm]
+        assert len(orm) > 400
+        for a, b in zip(orm, light, strict=True):
+            assert journalpost_document(settings, blobs, b) == journalpost_document(
+                settings, blobs, a
+            ), a.id
+        cases = list(
+            s.scalars(
+                select(Saksmappe)
+                .options(
+                    selectinload(Saksmappe.enhet).selectinload(Enhet.parent),
+                    selectinload(Saksmappe.journalposter),
+                )
+                .order_by(Saksmappe.id)
+            )
+        )
+        light_cases = rows.saksmapper(s, [], "", 100_000, rows.Agencies(s))
+        assert [saksmappe_document(c) for c in light_cases] == [
+            saksmappe_document(c) for c in cases
+        ]
+        counts = {c.id: c.journalpost_count for c in light_cases}
+        assert counts[jp.saksmappe_id] == 1, "the deleted entry is not counted"
+        texts = [journalpost_document(settings, blobs, e)["dokument_tekst"] for e in light]
+        assert any(t and "Fjordbyen" in t for t in texts)
+        assert not any(t and "Hemmelig" in t for t in texts)
