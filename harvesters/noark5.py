@@ -28,6 +28,7 @@ from defusedxml.ElementTree import iterparse
 
 from harvesters.base import Harvester, HarvestError
 from harvesters.packages import Package, open_package
+from innsyn.digits import ascii_int
 from innsyn.privacy import unless_repeating
 from innsyn.records import (
     DokumentRecord,
@@ -118,11 +119,10 @@ class _Warnings:
 def _int(value: str | None, warn: _Warnings, field: str, sid: str | None) -> int | None:
     if value is None:
         return None
-    try:
-        return int(value)
-    except ValueError:
+    number = ascii_int(value, signed=True)
+    if number is None:
         warn.add(f"invalid number in {field}: {value!r}", sid)
-        return None
+    return number
 
 
 def _date(value: str | None, warn: _Warnings, field: str, sid: str | None) -> dt.date | None:
@@ -142,9 +142,7 @@ def _skjerming(elem: Element) -> SkjermingRecord | None:
     return SkjermingRecord(
         tilgangsrestriksjon=_text(sk, "tilgangsrestriksjon"),
         skjermingshjemmel=_text(sk, "skjermingshjemmel"),
-        skjermingsvarighet=int(v)
-        if (v := _text(sk, "skjermingsvarighet") or "").isdigit()
-        else None,
+        skjermingsvarighet=ascii_int(_text(sk, "skjermingsvarighet")),
         skjerming_metadata=[
             c.text.strip() for c in _children(sk, "skjermingMetadata") if c.text and c.text.strip()
         ],
@@ -439,7 +437,7 @@ class _Parser:
                     variantformat=_text(obj, "variantformat"),
                     declared_checksum=_text(obj, "sjekksum"),
                     declared_checksum_algorithm=_text(obj, "sjekksumAlgoritme"),
-                    declared_size=int(size) if size and size.isdigit() else None,
+                    declared_size=ascii_int(size),
                 )
             )
         return DokumentRecord(

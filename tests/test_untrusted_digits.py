@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from harvesters import einnsyn_jsonld, n5ws, oep
+from harvesters import einnsyn_jsonld, n5ws, noark5, oep
 from innsyn.digits import ascii_int, is_ascii_digits
 from innsyn.jobs.schedule import ScheduleError, parse_schedule
 from innsyn.search.params import bounded_int
@@ -43,6 +43,26 @@ def test_harvested_integer_fields(text):
     assert n5ws._int(text) is None
     assert oep._int(" 2024 ") == einnsyn_jsonld._int("2024") == n5ws._int("2024") == 2024
     assert einnsyn_jsonld._int("-1") == -1
+    warn = noark5._Warnings()
+    assert noark5._int(text, warn, "journalaar", "J1") is None
+    assert warn.items and "invalid number in journalaar" in warn.items[0].message
+    assert noark5._int("2024", warn, "journalaar", "J1") == 2024
+
+
+@pytest.mark.parametrize("text", UNICODE_DIGITS)
+def test_noark5_screening_duration_and_file_size(text):
+    ns = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
+    elem = noark5.Element("registrering")
+    sk = noark5.Element(f"{{{ns}}}skjerming")
+    for name, value in (("skjermingshjemmel", "Offl. § 13"), ("skjermingsvarighet", text)):
+        child = noark5.Element(f"{{{ns}}}{name}")
+        child.text = value
+        sk.append(child)
+    elem.append(sk)
+    screening = noark5._skjerming(elem)
+    assert screening is not None and screening.skjermingsvarighet is None
+    sk[1].text = "60"
+    assert noark5._skjerming(elem).skjermingsvarighet == 60
 
 
 def test_oep_date_with_unicode_digits_is_a_warning_not_a_date():
