@@ -24,10 +24,10 @@ from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 
 from harvesters.base import Harvester, HarvestError
 from harvesters.packages import Package, open_package
+from harvesters.xmlsafe import safe_iterparse
 from innsyn.digits import ascii_int
 from innsyn.privacy import unless_repeating
 from innsyn.records import (
@@ -229,7 +229,7 @@ class Noark5Harvester(Harvester):
             return None
         try:
             with package.open(name) as fh:
-                for _event, elem in iterparse(fh, events=("end",), forbid_dtd=True):
+                for _event, elem in safe_iterparse(fh, ("end",)):
                     if local(elem.tag) == "property" and elem.get("name") == "version":
                         value = _child(elem, "value")
                         if value is not None and value.text:
@@ -258,7 +258,7 @@ class _Parser:
         stack: list[Element] = []
         try:
             with self.package.open(self.main) as fh:
-                for event, elem in iterparse(fh, events=("start", "end"), forbid_dtd=True):
+                for event, elem in safe_iterparse(fh, ("start", "end")):
                     if event == "start":
                         stack.append(elem)
                         continue

@@ -9,10 +9,13 @@ the declared encoding is honoured.
 from __future__ import annotations
 
 import re
-from xml.etree.ElementTree import Element, ParseError
+from collections.abc import Iterator
+from typing import IO
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import iterparse as defused_iterparse
 
 from harvesters.base import HarvestError
 
@@ -45,3 +48,67 @@ def parse_xml(data: bytes, name: str) -> Element:
     except (ParseError, LookupError, ValueError) as exc:
         raise HarvestError(f"{name}: malformed XML: {exc}") from exc
     return root
+
+
+_PROLOG_ITEM = re.compile(rb"[ \t\r\n]*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+_CHUNK = 1 << 16
+_PROLOG_MAX = 1 << 20
+
+
+def _prolog_has_dtd(head: bytes) -> bool | None:
+    """Whether the prolog of ``head`` may hold a DTD; None when more bytes are needed.
+
+    A DTD can only come before the root element, after the XML declaration, comments
+    and processing instructions. Anything else that starts with ``<!`` (a DTD, or a
+    comment cut off by the end of ``head``) or not with ASCII ``<`` (UTF-16, EBCDIC)
+    counts as "may", so such files go to the parser that checks for itself.
+    """
+    pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while (match := _PROLOG_ITEM.match(head, pos)) is not None:
+        pos = match.end()
+    rest = head[pos:].lstrip(b" \t\r\n")
+    if len(rest) < 2:
+        return None
+    return not rest.startswith(b"<") or rest.startswith(b"<!")
+
+
+def safe_iterparse(fh: IO[bytes], events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
+    """``iterparse`` for large files: the C parser when the document has no DTD, so no
+    entity can be declared (undeclared ones are errors) and none fetched; otherwise
+    defusedxml's parser, which refuses the DTD with ``DefusedXmlException``.
+
+    The C parser is about twice as fast; the prolog is read before it sees any byte.
+    """
+    head = b""
+    verdict: bool | None = None
+    while verdict is None and len(head) < _PROLOG_MAX:
+        chunk = fh.read(_CHUNK)
+        if not chunk:
+            break
+        head += chunk
+        verdict = _prolog_has_dtd(head)
+    if verdict is not False:
+        yield from _defused(head, fh, events)
+        return
+    parser = XMLPullParser(events=events)
+    chunk = head
+    while chunk:
+        parser.feed(chunk)
+        yield from parser.read_events()
+        chunk = fh.read(_CHUNK)
+    parser.close()
+    yield from parser.read_events()
+
+
+def _defused(head: bytes, fh: IO[bytes], events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
+    class Rest:
+        def __init__(self) -> None:
+            self.head = head
+
+        def read(self, size: int = -1) -> bytes:
+            if self.head:
+                out, self.head = self.head, b""
+                return out
+            return fh.read(size)
+
+    yield from defused_iterparse(Rest(), events=events, forbid_dtd=True)
