@@ -114,9 +114,22 @@ def _looks_sami(text: str, words: list[str]) -> bool:
     return sami_chars >= 2 and (sami_words >= 1 or sami_chars / max(len(words), 1) > 0.3)
 
 
+_SAMPLE_CHARS = 20_000
+_LANGDETECT_CHARS = 3_000
+
+
 def detect_language(text: str | None, min_chars: int = 20) -> str:
-    """The language of ``text``, or ``und`` when there is too little to tell."""
-    if not text or _letters(text) < min_chars:
+    """The language of ``text``, or ``und`` when there is too little to tell.
+
+    A long text is judged by its beginning: the Sami and nynorsk/bokmål word counts by
+    the first 20 000 characters, langdetect by the first 3 000 (as accurate as 5 000 on
+    multi-page UD texts in nb, nn, se, da, sv, en and de, at less than half the time,
+    which was the largest cost of extraction after Tika itself).
+    """
+    if not text:
+        return UND
+    text = text[:_SAMPLE_CHARS]
+    if _letters(text) < min_chars:
         return UND
     words = [w.lower() for w in _WORD.findall(text)]
     if _looks_sami(text, words):
@@ -126,7 +139,7 @@ def detect_language(text: str | None, min_chars: int = 20) -> str:
 
     DetectorFactory.seed = 0
     try:
-        ranked = detect_langs(text[:5000])
+        ranked = detect_langs(text[:_LANGDETECT_CHARS])
     except LangDetectException:
         return UND
     if not ranked or ranked[0].prob < _MIN_PROBABILITY:

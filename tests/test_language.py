@@ -93,3 +93,26 @@ def test_title_language_rules():
     assert detect_title_language("Søknad om dispensasjon fra reguleringsplan for garasje") == "nb"
     assert detect_title_language("Søknad om løyve til å byggje garasje ved sjøen") == "nn"
     assert detect_title_language("Ansøgning om tilladelse til at bygge en carport") == "da"
+
+
+@pytest.mark.parametrize(
+    ("file", "code"),
+    [
+        ("no_bokmaal-ud-dev.conllu", "nb"),
+        ("no_nynorsk-ud-dev.conllu", "nn"),
+        ("sme_giella-ud-train.conllu", "se"),
+    ],
+)
+def test_long_documents_are_judged_by_their_beginning(testdata, file, code):
+    """Multi-page texts (80 sentences) of one language are that language; what comes
+    after the sampled beginning (here a German appendix) does not count."""
+    sentences = _sentences(testdata / "ud" / file, 1200)
+    docs = [" ".join(sentences[i : i + 80]) for i in range(0, len(sentences) - 80, 80)]
+    assert len(docs) >= 10
+    assert sum(detect_language(d) == code for d in docs) / len(docs) >= 0.9
+    german = (testdata / "tika" / "language-tests" / "de.test").read_text(encoding="utf-8")
+    whole = " ".join(sentences)
+    assert len(whole) > 20_000
+    assert detect_language(whole) == code
+    assert detect_language(whole + " " + german) == code
+    assert detect_language(german) == "de"
