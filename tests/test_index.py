@@ -246,3 +246,63 @@ def test_index_cli_explains_unreachable_opensearch(offline_settings, monkeypatch
     result = CliRunner().invoke(main, ["index", "catch-up"])
     assert result.exit_code == 1
     assert "not reachable" in result.output
+
+
+class _Records:
+    name = "list"
+    location = "memory"
+    complete = False
+
+    def __init__(self, records):
+        self._records = records
+
+    def records(self):
+        yield from self._records
+
+
+def test_a_case_screened_later_leaves_no_trace_in_its_entries(settings):
+    """Entries carry their case's title and number in their documents. When a later
+    harvest screens the case title (entries unchanged), catch-up reindexes the entries;
+    a new entry refreshes the case's entry count."""
+    from innsyn.harvest.pipeline import harvest
+    from innsyn.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
+
+    sessions = store(settings)
+    client = make_client(settings)
+
+    def entry(n):
+        return JournalpostRecord(
+            system_id=f"J{n}", saksmappe_system_id="S1", offentlig_tittel=f"Brev nummer {n}"
+        )
+
+    public = SaksmappeRecord(
+        system_id="S1", offentlig_tittel="Barnevernssak Zqhemmeligveien", saksaar=2025
+    )
+    screened = SaksmappeRecord(
+        system_id="S1",
+        offentlig_tittel=None,
+        saksaar=2025,
+        skjerming=SkjermingRecord(skjermingshjemmel="Offl. § 13", skjerming_metadata=["tittel"]),
+    )
+    harvest(settings, sessions, _Records([public, entry(1), entry(2)]), "src", extract=False)
+    assert len(_ids(client, settings, _match("saksmappe.offentlig_tittel", "zqhemmeligveien"))) == 2
+
+    report = harvest(
+        settings, sessions, _Records([screened, entry(1), entry(2)]), "src", extract=False
+    )
+    assert report.counts["unchanged"] == 2 and report.counts["saksmappe_updated"] == 1
+    for field in ("saksmappe.offentlig_tittel", "offentlig_tittel"):
+        assert _ids(client, settings, _match(field, "zqhemmeligveien")) == []
+    hits = client.search(index=alias_name(settings, "journalpost"), body={"size": 10})
+    assert len(hits["hits"]["hits"]) == 2
+    assert "hemmeligveien" not in str(hits).lower()
+    sak = client.search(index=alias_name(settings, "saksmappe"))["hits"]["hits"][0]["_source"]
+    assert sak["journalpost_count"] == 2 and sak["offentlig_tittel"] is None
+
+    harvest(settings, sessions, _Records([screened, entry(1), entry(2), entry(3)]), "src")
+    sak = client.search(index=alias_name(settings, "saksmappe"))["hits"]["hits"][0]["_source"]
+    assert sak["journalpost_count"] == 3
+    with sessions() as s:
+        st = status(settings, client, sessions)
+        assert st["journalpost"]["pending"] == 0 and st["saksmappe"]["pending"] == 0
+        assert s.scalar(select(Journalpost.id).where(Journalpost.last_indexed_at.is_(None))) is None

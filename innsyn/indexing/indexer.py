@@ -19,7 +19,7 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 from sqlalchemy import ColumnElement, func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from innsyn.config import Settings
 from innsyn.indexing import bulk, rows
@@ -114,9 +114,33 @@ def _actions(
     return actions, deletes
 
 
+def _changed(model: Any) -> ColumnElement[bool]:
+    return or_(model.last_indexed_at.is_(None), model.updated_at > model.last_indexed_at)
+
+
 def _pending_clause(kind: str) -> list[ColumnElement[bool]]:
+    """Rows to (re)index: changed since last indexed; for an entry also when its case
+    changed, since the entry's document carries the case's title and number (a case
+    title screened later must not live on in its entries' documents)."""
     model = _model(kind)
-    return [or_(model.last_indexed_at.is_(None), model.updated_at > model.last_indexed_at)]
+    if kind != "journalpost":
+        return [_changed(model)]
+    case = aliased(Saksmappe)
+    case_changed = (
+        select(case.id).where(case.id == Journalpost.saksmappe_id, _changed(case)).exists()
+    )
+    return [or_(_changed(model), case_changed)]
+
+
+def _counts_changed(since: dt.datetime) -> list[ColumnElement[bool]]:
+    """Cases with an entry indexed since ``since`` (new, changed or deleted entries
+    change the case's entry count)."""
+    entry = aliased(Journalpost)
+    return [
+        select(entry.id)
+        .where(entry.saksmappe_id == Saksmappe.id, entry.last_indexed_at >= since)
+        .exists()
+    ]
 
 
 def _mark_indexed(session: Session, model: Any, ids: list[str], started: dt.datetime) -> None:
@@ -183,15 +207,19 @@ def catch_up(
     ensure_indices(settings, client)
     report = IndexReport()
     clock = Progress("index catch-up", None, progress)
+    since = utcnow()
     for kind in KINDS:
         clock.label = f"index catch-up ({kind})"
+        where = _pending_clause(kind)
+        if kind == "saksmappe":
+            where = [or_(*where, *_counts_changed(since))]
         _index_where(
             settings,
             client,
             sessions,
             kind,
             alias_name(settings, kind),
-            _pending_clause(kind),
+            where,
             report,
             clock,
         )
