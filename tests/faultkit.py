@@ -4,10 +4,12 @@ the ``innsyn`` command run as a real process."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 from innsyn.config import Settings
 from tests.conftest import ROOT
@@ -72,3 +74,24 @@ def assert_one_error_line(proc: subprocess.CompletedProcess[str], *expected: str
     for part in expected:
         assert part in lines[0], lines[0]
     return lines[0]
+
+
+def sigkill_when(
+    proc: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 60
+) -> int:
+    """SIGKILL ``proc`` as soon as ``ready()`` says the work is under way; its pid.
+
+    Fails when the process ends first or nothing happens within ``timeout`` seconds."""
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            assert proc.poll() is None, proc.communicate()[0]
+            assert time.monotonic() < deadline, "the harvest did not get going"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    return proc.pid

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -52,6 +51,7 @@ from tests.faultkit import (
     assert_one_error_line,
     free_port,
     innsyn_cli,
+    sigkill_when,
 )
 from tests.httpsource import N5wsSite
 from web import create_app
@@ -364,19 +364,9 @@ def test_harvest_cli_killed_with_sigkill_then_rerun_has_no_duplicates(settings):
     with N5wsSite(entries=entries) as site:
         site.delay = 0.05
         proc = _harvest_cli(settings, f"{site.base}/api")
-        try:
-            deadline = time.monotonic() + 60
-            while site.count(lambda r: r.path.endswith("/referanseFil")) < 5:
-                assert proc.poll() is None, proc.communicate()[0]
-                assert time.monotonic() < deadline, "the harvest did not get going"
-                time.sleep(0.05)
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.communicate(timeout=30)
-        assert proc.returncode == -signal.SIGKILL
-        killed = proc.pid
+        killed = sigkill_when(
+            proc, lambda: site.count(lambda r: r.path.endswith("/referanseFil")) >= 5
+        )
         with sessions() as s:
             assert 0 < s.scalar(select(func.count()).select_from(Journalpost)) < entries
             left = s.scalars(select(HarvestRun)).one()

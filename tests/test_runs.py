@@ -36,7 +36,7 @@ from innsyn.store.blobs import STALE_TMP_SECONDS, BlobStore
 from innsyn.store.models import Enhet, HarvestRun, utcnow
 from tests.conftest import ROOT, make_settings
 from tests.factories import store
-from tests.faultkit import CLOSED, MIXED
+from tests.faultkit import CLOSED, MIXED, sigkill_when
 from tests.httpsource import N5wsSite
 from web.app import create_app
 
@@ -138,19 +138,7 @@ def _killed_cli_harvest(settings, site: N5wsSite) -> int:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while site.count(lambda r: r.path.endswith("/referanseFil")) < 2:
-            assert proc.poll() is None, proc.communicate()[0]
-            assert time.monotonic() < deadline, "the harvest did not get going"
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    return proc.pid
+    return sigkill_when(proc, lambda: site.count(lambda r: r.path.endswith("/referanseFil")) >= 2)
 
 
 def test_scheduler_start_closes_a_killed_cli_harvest(local):

@@ -44,6 +44,19 @@ def _objects(cls: type[SimpleNamespace], rows: Iterable[Any]) -> list[Any]:
     return [cls(**row._mapping) for row in rows]
 
 
+def _page(
+    session: Session,
+    cls: type[SimpleNamespace],
+    table: Any,
+    where: Sequence[ColumnElement[bool]],
+    after: str,
+    limit: int,
+) -> list[Any]:
+    """Up to ``limit`` rows of ``table`` matching ``where`` with id above ``after``."""
+    query = select(table).where(*where, table.c.id > after).order_by(table.c.id).limit(limit)
+    return _objects(cls, session.execute(query))
+
+
 def _where_in(
     session: Session, table: Any, column: Any, keys: Sequence[Any], *order: Any
 ) -> list[Any]:
@@ -84,13 +97,7 @@ def journalposts(
 ) -> list[Any]:
     """Up to ``limit`` entries matching ``where`` with id above ``after``, in id order,
     each with its case, agency, screening, correspondents and documents."""
-    table = Journalpost.__table__
-    entries = _objects(
-        _Entry,
-        session.execute(
-            select(table).where(*where, table.c.id > after).order_by(table.c.id).limit(limit)
-        ),
-    )
+    entries = _page(session, _Entry, Journalpost.__table__, where, after, limit)
     if not entries:
         return []
     ids = [e.id for e in entries]
@@ -157,13 +164,7 @@ def saksmapper(
 ) -> list[Any]:
     """Up to ``limit`` cases matching ``where`` with id above ``after``, in id order, each
     with its agency and the number of its entries that are not deleted."""
-    table = Saksmappe.__table__
-    cases = _objects(
-        _Case,
-        session.execute(
-            select(table).where(*where, table.c.id > after).order_by(table.c.id).limit(limit)
-        ),
-    )
+    cases = _page(session, _Case, Saksmappe.__table__, where, after, limit)
     if not cases:
         return []
     ids = [c.id for c in cases]
