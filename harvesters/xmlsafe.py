@@ -51,6 +51,11 @@ def parse_xml(data: bytes, name: str) -> Element:
 
 
 _PROLOG_ITEM = re.compile(rb"[ \t\r\n]*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+_ROOT_START = re.compile(rb"<[A-Za-z_:]")
+_ASCII_ENCODINGS = re.compile(
+    rb"(utf-?8|us-ascii|ascii|iso-8859-(1[0-5]|[1-9])|latin-?1|windows-125[0-8]|cp125[0-8])",
+    re.I,
+)
 _CHUNK = 1 << 16
 _PROLOG_MAX = 1 << 20
 
@@ -59,17 +64,26 @@ def _prolog_has_dtd(head: bytes) -> bool | None:
     """Whether the prolog of ``head`` may hold a DTD; None when more bytes are needed.
 
     A DTD can only come before the root element, after the XML declaration, comments
-    and processing instructions. Anything else that starts with ``<!`` (a DTD, or a
-    comment cut off by the end of ``head``) or not with ASCII ``<`` (UTF-16, EBCDIC)
-    counts as "may", so such files go to the parser that checks for itself.
+    and processing instructions. "No" only when the prolog is plain ASCII-compatible
+    text (no NUL byte, which UTF-16/32 would have, with or without a BOM), any declared
+    encoding is an ASCII-compatible one, and what follows the prolog is ``<`` and an
+    ASCII name character: a root element. A comment or processing instruction not yet
+    complete needs more bytes; everything else counts as "may".
     """
     pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    declared = _DECLARATION.match(head)
+    if declared and not _ASCII_ENCODINGS.fullmatch(declared.group(2)):
+        return True
     while (match := _PROLOG_ITEM.match(head, pos)) is not None:
         pos = match.end()
+    if b"\x00" in head[: pos + 2]:
+        return True
     rest = head[pos:].lstrip(b" \t\r\n")
-    if len(rest) < 2:
+    if len(rest) < 4:
         return None
-    return not rest.startswith(b"<") or rest.startswith(b"<!")
+    if rest.startswith((b"<?", b"<!--")):
+        return None
+    return _ROOT_START.match(rest) is None
 
 
 def safe_iterparse(fh: IO[bytes], events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:

@@ -64,3 +64,53 @@ def test_document_without_dtd_parses_in_chunks(monkeypatch):
 def test_utf16_without_dtd_still_parses():
     data = '<?xml version="1.0" encoding="UTF-16"?><a><b>å</b></a>'.encode("utf-16")
     assert ("end", "b", "å") in _events(data)
+
+
+class _ShortReads(io.BytesIO):
+    """A reader that hands out 10 bytes at a time, whatever was asked for."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(10)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        LAUGHS.encode("utf-16-le"),
+        ('<?xml version="1.0" encoding="UTF-16"?>' + LAUGHS).encode("utf-16-le"),
+        ('<?xml version="1.0"?><?pi ' + "x" * (2 * xmlsafe._CHUNK) + "?>" + LAUGHS).encode(),
+        ('<?xml version="1.0"' + " " * (2 * xmlsafe._CHUNK) + "?>" + LAUGHS).encode(),
+        ('<?xml version="1.0" encoding="cp500"?>' + LAUGHS).encode(),
+    ],
+    ids=["utf16le-no-bom", "utf16le-declared", "long-pi", "long-declaration", "ebcdic"],
+)
+def test_a_dtd_behind_odd_bytes_is_refused(data):
+    from xml.etree.ElementTree import ParseError
+
+    with pytest.raises((DefusedXmlException, ParseError)):  # never parsed, never expanded
+        _events(data)
+
+
+def test_short_reads_do_not_let_a_dtd_through():
+    data = ('<?xml version="1.0"?><?pi abcdefghijk?><!-- c -->' + LAUGHS).encode()
+    with pytest.raises(DefusedXmlException):
+        list(safe_iterparse(_ShortReads(data), ("end",)))
+    fine = b'<?xml version="1.0"?><?pi abcdefghijk?><a><b>x</b></a>'
+    assert [e.tag for _, e in safe_iterparse(_ShortReads(fine), ("end",))] == ["b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("head", "verdict"),
+    [
+        (b'<?xml version="1.0"?><arkiv>', False),
+        (b"\xef\xbb\xbf<arkiv xmlns='x'>", False),
+        (b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<arkiv>', False),
+        (b"<?xml version", None),
+        (b"<!-- not yet closed", None),
+        (b"<!DOCTYPE a>", True),
+        (b"<\x00a\x00>\x00", True),
+        (b"<\xc3\xa6rkiv>", True),
+    ],
+)
+def test_prolog_verdicts(head, verdict):
+    assert xmlsafe._prolog_has_dtd(head) is verdict
