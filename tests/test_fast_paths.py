@@ -235,3 +235,16 @@ def test_light_rows_build_the_same_index_documents(extraction, offline_settings)
         texts = [journalpost_document(settings, blobs, e)["dokument_tekst"] for e in light]
         assert any(t and "Fjordbyen" in t for t in texts)
         assert not any(t and "Hemmelig" in t for t in texts)
+
+
+def test_light_rows_see_an_agency_added_during_indexing(offline_settings):
+    sessions = store(offline_settings)
+    with sessions.begin() as s:
+        add_entry(s, "Før", enhet=Enhet(id="en_old", navn="Gammel etat"))
+    with sessions() as s:
+        agencies = rows.Agencies(s)
+    with sessions.begin() as s:
+        add_entry(s, "Etter", seq=2, enhet=Enhet(id="en_new", navn="Ny etat"))
+    with sessions() as s:
+        entries = rows.journalposts(s, [], "", 100, agencies)
+    assert sorted(e.enhet.navn for e in entries) == ["Gammel etat", "Ny etat"]

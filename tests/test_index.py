@@ -306,3 +306,35 @@ def test_a_case_screened_later_leaves_no_trace_in_its_entries(settings):
         st = status(settings, client, sessions)
         assert st["journalpost"]["pending"] == 0 and st["saksmappe"]["pending"] == 0
         assert s.scalar(select(Journalpost.id).where(Journalpost.last_indexed_at.is_(None))) is None
+
+
+def test_an_entry_moving_to_another_case_updates_both_counts(settings):
+    from innsyn.harvest.pipeline import harvest
+    from innsyn.records import JournalpostRecord, SaksmappeRecord
+
+    sessions = store(settings)
+    client = make_client(settings)
+    cases = [
+        SaksmappeRecord(system_id="S1", offentlig_tittel="Byggesak A", saksaar=2025),
+        SaksmappeRecord(system_id="S2", offentlig_tittel="Byggesak B", saksaar=2025),
+    ]
+
+    def entries(j2_case):
+        return [
+            JournalpostRecord(system_id="J1", saksmappe_system_id="S1", offentlig_tittel="Brev 1"),
+            JournalpostRecord(
+                system_id="J2", saksmappe_system_id=j2_case, offentlig_tittel="Brev 2"
+            ),
+            JournalpostRecord(system_id="J3", saksmappe_system_id="S2", offentlig_tittel="Brev 3"),
+        ]
+
+    def counts():
+        hits = client.search(index=alias_name(settings, "saksmappe"))["hits"]["hits"]
+        return sorted(
+            (h["_source"]["offentlig_tittel"], h["_source"]["journalpost_count"]) for h in hits
+        )
+
+    harvest(settings, sessions, _Records([*cases, *entries("S1")]), "src", extract=False)
+    assert counts() == [("Byggesak A", 2), ("Byggesak B", 1)]
+    harvest(settings, sessions, _Records([*cases, *entries("S2")]), "src", extract=False)
+    assert counts() == [("Byggesak A", 1), ("Byggesak B", 2)]

@@ -121,3 +121,24 @@ def test_a_failing_batch_is_replayed_record_by_record(offline_settings, monkeypa
         index=False,
     )
     assert again.counts["new"] == 0 and again.counts["deleted"] == 0
+
+
+def test_a_withdrawal_in_the_same_batch_as_its_entry_takes_effect(offline_settings):
+    """A source that publishes an entry and withdraws it before the batch is written
+    (both the fresh-source and the record-by-record path): it ends up deleted."""
+    from innsyn.records import DeleteRecord
+
+    settings = offline_settings.model_copy(update={"harvest_commit_every": 50})
+    sessions = store(settings)
+    first = [*_records(3), DeleteRecord("journalpost", "J1")]
+    report = harvest(settings, sessions, ListHarvester(first), "src", extract=False, index=False)
+    assert report.counts["deleted"] == 1
+    second = [*_records(5), DeleteRecord("journalpost", "J4")]
+    report = harvest(settings, sessions, ListHarvester(second), "src", extract=False, index=False)
+    assert report.counts["deleted"] == 1
+    assert (report.counts["new"], report.counts["updated"]) == (2, 1)  # J1 published again
+    with sessions() as s:
+        gone = s.scalars(
+            select(Journalpost.system_id).where(Journalpost.deleted_at.is_not(None))
+        ).all()
+        assert sorted(gone) == ["J4"]

@@ -116,3 +116,10 @@ def test_long_documents_are_judged_by_their_beginning(testdata, file, code):
     assert detect_language(whole) == code
     assert detect_language(whole + " " + german) == code
     assert detect_language(german) == "de"
+
+
+def test_a_text_opening_with_numbers_is_judged_by_its_words(testdata):
+    sentences = _sentences(testdata / "ud" / "no_nynorsk-ud-dev.conllu", 200)
+    table = " ".join(f"{n:>8}" for n in range(4_000))  # 36 000 characters, no letters
+    assert detect_language(table + " " + " ".join(sentences)) == "nn"
+    assert detect_language(table) == "und"

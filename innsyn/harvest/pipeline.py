@@ -219,6 +219,8 @@ def _ingest(
             if track:
                 seen["journalpost"].add(jp_id)
         elif isinstance(rec, DeleteRecord):
+            upsert.write_fresh_rows(session)
+            session.flush()  # a withdrawal may name a record of this very batch
             model = Journalpost if rec.kind == "journalpost" else Saksmappe
             prefix = "jp" if rec.kind == "journalpost" else "sm"
             report.counts["deleted"] += upsert.mark_deleted(

@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from innsyn.language import detect_title_language
@@ -497,6 +497,8 @@ def upsert_journalpost(
     values = _journalpost_values(session, source_key, rec, default_enhet)
     row = _stored(session, Journalpost, jid)
     state = UNCHANGED
+    if row is not None and row.saksmappe_id and row.saksmappe_id != values["saksmappe_id"]:
+        _recount(session, row.saksmappe_id)
     if row is None:
         row = Journalpost(id=jid, source_key=source_key, system_id=rec.system_id, **values)
         session.add(row)
@@ -513,6 +515,16 @@ def upsert_journalpost(
     if state != UNCHANGED:
         row.updated_at = utcnow()
     return row, state, files
+
+
+def _recount(session: Session, case_id: str) -> None:
+    """The case an entry left is due for reindexing (its entry count changed)."""
+    session.execute(
+        update(Saksmappe)
+        .where(Saksmappe.id == case_id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_deleted(session: Session, model: Any, ids: list[str]) -> int:

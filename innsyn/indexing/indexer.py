@@ -119,28 +119,24 @@ def _changed(model: Any) -> ColumnElement[bool]:
 
 
 def _pending_clause(kind: str) -> list[ColumnElement[bool]]:
-    """Rows to (re)index: changed since last indexed; for an entry also when its case
-    changed, since the entry's document carries the case's title and number (a case
-    title screened later must not live on in its entries' documents)."""
+    """Rows to (re)index: changed since last indexed. An entry also when its case
+    changed, since its document carries the case's title and number (a case title
+    screened later must not live on in its entries' documents); a case also when one of
+    its entries was indexed after it (its entry count)."""
     model = _model(kind)
-    if kind != "journalpost":
-        return [_changed(model)]
-    case = aliased(Saksmappe)
-    case_changed = (
-        select(case.id).where(case.id == Journalpost.saksmappe_id, _changed(case)).exists()
-    )
-    return [or_(_changed(model), case_changed)]
-
-
-def _counts_changed(since: dt.datetime) -> list[ColumnElement[bool]]:
-    """Cases with an entry indexed since ``since`` (new, changed or deleted entries
-    change the case's entry count)."""
+    if kind == "journalpost":
+        changed_cases = select(Saksmappe.id).where(_changed(Saksmappe))
+        return [or_(_changed(model), Journalpost.saksmappe_id.in_(changed_cases))]
     entry = aliased(Journalpost)
-    return [
+    newer_entry = (
         select(entry.id)
-        .where(entry.saksmappe_id == Saksmappe.id, entry.last_indexed_at >= since)
+        .where(
+            entry.saksmappe_id == Saksmappe.id,
+            entry.last_indexed_at > Saksmappe.last_indexed_at,
+        )
         .exists()
-    ]
+    )
+    return [or_(_changed(model), newer_entry)]
 
 
 def _mark_indexed(session: Session, model: Any, ids: list[str], started: dt.datetime) -> None:
@@ -207,12 +203,9 @@ def catch_up(
     ensure_indices(settings, client)
     report = IndexReport()
     clock = Progress("index catch-up", None, progress)
-    since = utcnow()
     for kind in KINDS:
         clock.label = f"index catch-up ({kind})"
         where = _pending_clause(kind)
-        if kind == "saksmappe":
-            where = [or_(*where, *_counts_changed(since))]
         _index_where(
             settings,
             client,

@@ -69,18 +69,27 @@ def _where_in(
 
 class Agencies:
     """Every agency with its parent chain, read once per indexing run (agencies are few;
-    entries are many)."""
+    entries are many) and again when a row names one not seen yet (a harvest running
+    at the same time may have added it)."""
 
     def __init__(self, session: Session) -> None:
-        self.by_id: dict[str, Any] = {
+        self.by_id: dict[str, Any] = {}
+        self.load(session)
+
+    def load(self, session: Session) -> None:
+        self.by_id = {
             row.id: SimpleNamespace(**row._mapping)
             for row in session.execute(select(Enhet.__table__))
         }
         for node in self.by_id.values():
             node.parent = self.by_id.get(node.parent_id) if node.parent_id else None
 
-    def get(self, enhet_id: str | None) -> Any:
-        return self.by_id.get(enhet_id) if enhet_id else None
+    def attach(self, session: Session, rows: list[Any]) -> None:
+        """Set ``row.enhet`` on every row from its ``enhet_id``."""
+        if any(r.enhet_id and r.enhet_id not in self.by_id for r in rows):
+            self.load(session)
+        for r in rows:
+            r.enhet = self.by_id.get(r.enhet_id) if r.enhet_id else None
 
 
 def _screenings(session: Session, ids: set[int]) -> dict[int, Any]:
@@ -146,9 +155,9 @@ def journalposts(
         c.id: c
         for c in _objects(_Case, _where_in(session, Saksmappe.__table__, Saksmappe.id, case_ids))
     }
+    agencies.attach(session, entries)
     for e in entries:
         e.saksmappe = cases.get(e.saksmappe_id) if e.saksmappe_id else None
-        e.enhet = agencies.get(e.enhet_id)
         e.skjerming = screenings.get(e.skjerming_id) if e.skjerming_id else None
         e.korrespondanseparter = parts.get(e.id, [])
         e.dokumentbeskrivelser = by_entry.get(e.id, [])
@@ -180,7 +189,7 @@ def saksmapper(
         )
         for case_id, count in session.execute(query):
             counts[str(case_id)] = int(count)
+    agencies.attach(session, cases)
     for c in cases:
-        c.enhet = agencies.get(c.enhet_id)
         c.journalpost_count = counts.get(c.id, 0)
     return cases
