@@ -249,3 +249,73 @@ def test_fodselsnummer_refused_in_ui_and_api(site):
     assert api.get_json()["error"]["code"] == "fodselsnummer_in_query"
     ui = site.get(f"/?q={valid}")
     assert ui.status_code == 400 and "fødselsnummer" in ui.get_data(as_text=True)
+
+
+def test_api_answers_are_byte_for_byte_those_of_the_default_json_and_client(site, settings):
+    """orjson (web.jsonprovider) and the lean search connection (make_search_client)
+    change no byte of the API's answers, nor their status or headers (the rate-limit
+    counters aside, which move with every request)."""
+    from flask.json.provider import DefaultJSONProvider
+
+    from web.jsonprovider import OrjsonProvider
+
+    with site.sessions() as s:
+        jp = s.scalars(
+            select(Journalpost).where(Journalpost.offentlig_tittel.like("Vedtak%"))
+        ).one()
+        jp_id, sak_id = jp.id, jp.saksmappe_id
+    urls = [
+        f"/api/v1/search?{q}"
+        for q in (
+            "",
+            "q=søknad",
+            "q=støyskjerm",
+            "q=reguleringsplan&size=3",
+            "q=byggesak&size=7&sort=date_desc",
+            "q=%22søknad+om%22",
+            "q=24/0055",
+            "q=søknad*",
+            "journalposttype=U&journaldato_from=2020-01-01",
+            "enhet=en_e&sort=date_asc&size=4",
+            "q=Fersk",
+            "q=budsjett",
+            "size=0",
+            "q=01019012345",
+            "sort=nope",
+        )
+    ]
+    urls += [
+        f"/api/v1/journalpost/{jp_id}",
+        f"/api/v1/saksmappe/{sak_id}",
+        "/api/v1/dokument/db_pub",
+        "/api/v1/enhet",
+        "/api/v1/enhet/en_k",
+        "/api/v1/journalpost/nope",
+        "/api/v1/openapi.json",
+        "/healthz",
+    ]
+    app = site.application
+    assert isinstance(app.json, OrjsonProvider)
+    cursor = site.get("/api/v1/search?q=byggesak&size=7").get_json()["next_cursor"]
+    urls.append(f"/api/v1/search?q=byggesak&size=7&cursor={cursor}")
+
+    def answers() -> list[tuple[int, list[tuple[str, str]], bytes]]:
+        out = []
+        for url in urls:
+            resp = site.get(url)
+            headers = [
+                (k, v)
+                for k, v in resp.headers
+                if not k.startswith("X-RateLimit") and k not in ("Retry-After", "Date")
+            ]
+            out.append((resp.status_code, headers, resp.data))
+        return out
+
+    ours = answers()
+    app.json = DefaultJSONProvider(app)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["innsyn"].__dict__["opensearch"] = make_client(settings)
+    default = answers()
+    assert [a[0] for a in ours].count(200) >= 18
+    for url, a, b in zip(urls, ours, default, strict=True):
+        assert a == b, url

@@ -17,6 +17,7 @@ from innsyn.config import Settings
 from innsyn.keys import secret_key
 from innsyn.search.params import ParamError
 from innsyn.search.service import SearchUnavailable
+from web.jsonprovider import OrjsonProvider
 from web.ratelimit import storage_uri
 from web.services import Services
 
@@ -45,7 +46,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=storage_uri(settings.rate_limit_storage),
         RATELIMIT_HEADERS_ENABLED=True,
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    json_provider = OrjsonProvider(app)
+    json_provider.sort_keys = False
+    app.json = json_provider
     app.extensions["innsyn"] = Services(settings)
 
     from flask_limiter import Limiter
