@@ -152,3 +152,32 @@ def test_fodselsnummer_refused():
             parse_params(MultiDict({"q": text}), 500)
         assert info.value.code == "fodselsnummer_in_query"
     parse_params(MultiDict({"q": "01019000000"}), 500)
+
+
+def test_repeated_single_arguments_take_the_first_value_and_lists_take_all():
+    args = MultiDict(
+        [
+            ("q", "bygg"),
+            ("q", "vei"),
+            ("sort", "date_asc"),
+            ("sort", "nope"),
+            ("size", "5"),
+            ("size", "0"),
+            ("enhet", "en_1"),
+            ("enhet", ""),
+            ("enhet", "en_2"),
+            ("journaldato_from", "2024-01-01"),
+            ("journaldato_from", "bad"),
+            ("saksnummer", " 2024/5 "),
+        ]
+    )
+    params = parse_params(args, 500)
+    assert (params.q, params.sort, params.size, params.saksnummer) == (
+        "bygg",
+        "date_asc",
+        5,
+        "2024/5",
+    )
+    assert params.enhet == ["en_1", "en_2"]
+    assert params.date_ranges == {"journaldato": (dt.date(2024, 1, 1), None)}
+    assert parse_params(MultiDict([("size", ""), ("size", "7")]), 500).size == 20

@@ -96,7 +96,11 @@ def decode_cursor(text: str, sort: str = "relevance") -> list[Any]:
 
 def parse_params(args: Any, max_query_length: int) -> SearchParams:
     """``SearchParams`` from a mapping of request arguments; ``ParamError`` when bad."""
-    q = (args.get("q") or "").strip()
+    # The first value of each argument, as args.get gives it. (A werkzeug MultiDict's
+    # get raises and catches a KeyError inside for every missing key: most of the dozen
+    # looked up here are missing in a usual search.)
+    first = dict(args.items())
+    q = (first.get("q") or "").strip()
     if len(q) > max_query_length:
         raise ParamError(
             "q",
@@ -122,31 +126,31 @@ def parse_params(args: Any, max_query_length: int) -> SearchParams:
         )
     params.journalposttype = types
     params.language = [v for v in args.getlist("language") if v]
-    params.saksnummer = (args.get("saksnummer") or "").strip() or None
-    has_docs = (args.get("has_documents") or "").lower()
+    params.saksnummer = (first.get("saksnummer") or "").strip() or None
+    has_docs = (first.get("has_documents") or "").lower()
     if has_docs:
         if has_docs not in ("true", "false", "1", "0"):
             raise ParamError("has_documents", "has_documents must be true or false")
         params.has_documents = has_docs in ("true", "1")
     for name, field_name in DATE_FIELDS.items():
-        lo, hi = _date(args, f"{name}_from"), _date(args, f"{name}_to")
+        lo, hi = _date(first, f"{name}_from"), _date(first, f"{name}_to")
         if lo and hi and lo > hi:
             raise ParamError(f"{name}_from", f"{name}_from is after {name}_to")
         if lo or hi:
             params.date_ranges[field_name] = (lo, hi)
-    period = args.get("period") or None
+    period = first.get("period") or None
     if period and period not in PERIODS:
         raise ParamError("period", "period must be one of " + ", ".join(PERIODS))
     params.period = period
-    sort = args.get("sort") or "relevance"
+    sort = first.get("sort") or "relevance"
     if sort not in SORTS:
         raise ParamError("sort", "sort must be one of " + ", ".join(SORTS))
     params.sort = sort
-    size = args.get("size") or "20"
+    size = first.get("size") or "20"
     number = bounded_int(str(size), 1, MAX_SIZE)
     if number is None:
         raise ParamError("size", f"size must be a number from 1 to {MAX_SIZE}")
     params.size = number
-    if args.get("cursor"):
-        params.cursor = decode_cursor(args["cursor"], params.sort)
+    if first.get("cursor"):
+        params.cursor = decode_cursor(first["cursor"], params.sort)
     return params
