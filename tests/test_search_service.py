@@ -12,7 +12,12 @@ from opensearchpy.exceptions import RequestError
 from innsyn.indexing.indexer import catch_up
 from innsyn.indexing.names import alias_name
 from innsyn.search.params import SearchParams, decode_cursor
-from innsyn.search.query_builder import facets_body, retention_start, search_body
+from innsyn.search.query_builder import (
+    facets_body,
+    hits_and_facets_bodies,
+    retention_start,
+    search_body,
+)
 from innsyn.search.query_parser import parse_query
 from innsyn.search.service import search
 from innsyn.search_client import make_client
@@ -32,6 +37,41 @@ def test_facets_part_is_the_same_search_without_hits_or_scores():
     assert counted["query"] == hits["query"]["function_score"]["query"]
     assert "search_after" not in counted and "highlight" not in counted
     assert set(counted["aggs"]) == {"enhet", "journalposttype", "year", "language"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"q": "byggesak"},
+        {"q": "byggesak", "sort": "date_desc"},
+        {"q": '"søknad om" -bygg OR vei*', "enhet": "en_1", "journalposttype": "U"},
+        {"q": "2024/55-2", "period": "30d", "has_documents": "false", "size": "7"},
+        {"q": "gnr 12 bnr 3", "saksnummer": "24/55", "language": "nn"},
+        {"journaldato_from": "2024-01-01", "publisertdato_to": "2026-01-01"},
+        {"q": "x", "cursor": "WzMuNSwgMTcwMDAwMDAwMDAwMCwgImpwXzkiXQ"},
+        {"sort": "date_asc", "cursor": "WzE3MDAwMDAwMDAwMDAsICJqcF85Il0"},
+    ],
+)
+def test_the_two_parts_built_together_equal_the_parts_built_apart(args):
+    import json
+
+    from werkzeug.datastructures import MultiDict
+
+    from innsyn.search.params import parse_params
+
+    params = parse_params(MultiDict(args), 500)
+    node = parse_query(params.q)
+    hits, counted = hits_and_facets_bodies(node, params, NOW, 365)
+    assert hits == search_body(node, params, NOW, 365, facets=False, total=False)
+    assert counted == facets_body(node, params, NOW, 365)
+    # and they serialise to the same text (shared parts are written out in both)
+    assert json.dumps([hits, counted]) == json.dumps(
+        [
+            search_body(node, params, NOW, 365, facets=False, total=False),
+            facets_body(node, params, NOW, 365),
+        ]
+    )
 
 
 def test_now_is_taken_to_the_minute_towards_less_visibility():

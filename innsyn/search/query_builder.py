@@ -259,7 +259,18 @@ def search_body(
 ) -> dict[str, Any]:
     """The complete search request body (``total``: count every match exactly)."""
     since = retention_start(now, retention_days)
-    query = _matching(node, params, now, since)
+    return _search_body(_matching(node, params, now, since), node, params, now, facets, total)
+
+
+def _search_body(
+    query: dict[str, Any],
+    node: Node | None,
+    params: SearchParams,
+    now: dt.datetime,
+    facets: bool,
+    total: bool,
+) -> dict[str, Any]:
+    """``search_body`` around the already built matching ``query``."""
     if params.sort == "relevance" and node is not None:
         query = {
             "function_score": {
@@ -296,6 +307,10 @@ def search_body(
     return body
 
 
+def _facets_body(query: dict[str, Any]) -> dict[str, Any]:
+    return {"query": query, "size": 0, "track_total_hits": True, "aggs": AGGREGATIONS}
+
+
 def facets_body(
     node: Node | None, params: SearchParams, now: dt.datetime, retention_days: int
 ) -> dict[str, Any]:
@@ -308,9 +323,16 @@ def facets_body(
     index slow, so the hits are then asked for without it.
     """
     since = retention_start(now, retention_days)
-    return {
-        "query": _matching(node, params, now, since),
-        "size": 0,
-        "track_total_hits": True,
-        "aggs": AGGREGATIONS,
-    }
+    return _facets_body(_matching(node, params, now, since))
+
+
+def hits_and_facets_bodies(
+    node: Node | None, params: SearchParams, now: dt.datetime, retention_days: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``search_body(..., facets=False, total=False)`` and ``facets_body(...)``, equal to
+    what those give, with the matching query (words, filters, visibility) built once
+    and shared by both (a search's two parts are sent together, as one ``_msearch``)."""
+    since = retention_start(now, retention_days)
+    query = _matching(node, params, now, since)
+    hits = _search_body(query, node, params, now, facets=False, total=False)
+    return hits, _facets_body(query)

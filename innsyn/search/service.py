@@ -19,7 +19,7 @@ from innsyn.config import Settings
 from innsyn.indexing.names import alias_name
 from innsyn.search.agency_names import AgencyNameLookup
 from innsyn.search.params import SearchParams, encode_cursor
-from innsyn.search.query_builder import facets_body, search_body
+from innsyn.search.query_builder import hits_and_facets_bodies, search_body
 from innsyn.search.query_parser import parse_query
 
 
@@ -103,8 +103,7 @@ def search(
     index = alias_name(settings, "journalpost")
     try:
         if facets:
-            hits_part = search_body(node, params, now, days, facets=False, total=False)
-            facets_part = facets_body(node, params, now, days)
+            hits_part, facets_part = hits_and_facets_bodies(node, params, now, days)
             both = client.msearch(body=[{"index": index}, hits_part, {"index": index}, facets_part])
             resp, counted = (_answer(r) for r in both["responses"])
         else:
