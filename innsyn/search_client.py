@@ -58,20 +58,11 @@ def _client_options(settings: Settings) -> dict[str, Any]:
 
 
 def make_client(settings: Settings) -> OpenSearch:
-    """An OpenSearch client for the configured node(s), with retries on timeouts."""
-    return OpenSearch(**_client_options(settings))
+    """An OpenSearch client for the configured node(s), with retries on timeouts, and
+    orjson for the bodies (``OrjsonSerializer``: bulk requests and search answers)."""
+    return OpenSearch(**_client_options(settings), serializer=OrjsonSerializer())
 
 
 def make_search_client(settings: Settings) -> OpenSearch:
-    """The client the web app searches with: ``make_client``'s, with orjson for the
-    bodies (``OrjsonSerializer``) and, when every node is plain ``http://``, kept-alive
-    sockets instead of urllib3 (``innsyn.opensearch_http``); with an ``https`` node the
-    default connection class stays. Same API, answers and exceptions, less CPU a search.
-    """
-    from innsyn.opensearch_http import PlainHttpConnection
-
-    options = _client_options(settings)
-    options["serializer"] = OrjsonSerializer()
-    if all(url.lower().startswith("http://") for url in settings.opensearch_urls):
-        options["connection_class"] = PlainHttpConnection
-    return OpenSearch(**options)
+    """The client the web app searches with (the same as ``make_client``'s)."""
+    return make_client(settings)

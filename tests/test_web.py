@@ -252,10 +252,11 @@ def test_fodselsnummer_refused_in_ui_and_api(site):
 
 
 def test_api_answers_are_byte_for_byte_those_of_the_default_json_and_client(site, settings):
-    """orjson (web.jsonprovider) and the lean search connection (make_search_client)
-    change no byte of the API's answers, nor their status or headers (the rate-limit
+    """orjson (web.jsonprovider for our answers, OrjsonSerializer for OpenSearch's)
+    changes no byte of the API's answers, nor their status or headers (the rate-limit
     counters aside, which move with every request)."""
     from flask.json.provider import DefaultJSONProvider
+    from opensearchpy import OpenSearch
 
     from web.jsonprovider import OrjsonProvider
 
@@ -314,7 +315,9 @@ def test_api_answers_are_byte_for_byte_those_of_the_default_json_and_client(site
     ours = answers()
     app.json = DefaultJSONProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["innsyn"].__dict__["opensearch"] = make_client(settings)
+    app.extensions["innsyn"].__dict__["opensearch"] = OpenSearch(
+        hosts=settings.opensearch_urls, timeout=settings.opensearch_timeout
+    )
     default = answers()
     assert [a[0] for a in ours].count(200) >= 18
     for url, a, b in zip(urls, ours, default, strict=True):
