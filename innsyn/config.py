@@ -36,6 +36,14 @@ class Settings(BaseSettings):
         description="SQLAlchemy database URL. Empty: a SQLite file innsyn.db in the data "
         "directory. PostgreSQL: postgresql+psycopg://user:pass@host/db.",
     )
+    sqlite_cache_mb: int = Field(
+        default=64,
+        ge=2,
+        le=4096,
+        description="SQLite page cache of each database connection, in MiB (filled only "
+        "as pages are read; a large first harvest writes about a quarter faster with 64 "
+        "than with SQLite's 2).",
+    )
     blob_dir: Path | None = Field(
         default=None,
         description="Content-addressed store for original files and extracted text. "

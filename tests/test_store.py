@@ -53,6 +53,15 @@ def test_migrations_match_models(store_settings):
     assert diff == [], f"models and migrations differ: {diff}"
 
 
+@pytest.mark.parametrize("cache_mb", [2, 64])
+def test_sqlite_connections_get_the_configured_page_cache(tmp_path, cache_mb):
+    engine = make_engine(Settings(data_dir=tmp_path, sqlite_cache_mb=cache_mb))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -cache_mb * 1024
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
 def test_round_trip(store_settings):
     engine = make_engine(store_settings)
     migrate(engine)
