@@ -98,10 +98,6 @@ _SAMI_WORDS = {
 _MIN_PROBABILITY = 0.70
 
 
-def _letters(text: str) -> int:
-    return sum(1 for ch in text if ch.isalpha())
-
-
 def _has_letters(text: str, wanted: int) -> bool:
     """Whether ``text`` holds at least ``wanted`` letters (stops as soon as it does)."""
     for ch in text:
@@ -177,7 +173,7 @@ def detect_title_language(text: str | None, min_chars: int = 20) -> str:
     of nynorsk and 100% of North Sami (langdetect: 81%, 62%, 68%) at about 0.04 ms a
     title instead of 1-5 ms, which made language detection the largest cost of a harvest.
     """
-    if not text or _letters(text) < min_chars:
+    if not text or not _has_letters(text, min_chars):
         return UND
     return _classify_title(text[:2000])
 

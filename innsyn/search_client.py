@@ -61,8 +61,3 @@ def make_client(settings: Settings) -> OpenSearch:
     """An OpenSearch client for the configured node(s), with retries on timeouts, and
     orjson for the bodies (``OrjsonSerializer``: bulk requests and search answers)."""
     return OpenSearch(**_client_options(settings), serializer=OrjsonSerializer())
-
-
-def make_search_client(settings: Settings) -> OpenSearch:
-    """The client the web app searches with (the same as ``make_client``'s)."""
-    return make_client(settings)

@@ -38,9 +38,9 @@ class Services:
 
     @cached_property
     def opensearch(self) -> OpenSearch:
-        from innsyn.search_client import make_search_client
+        from innsyn.search_client import make_client
 
-        return make_search_client(self.settings)
+        return make_client(self.settings)
 
     @cached_property
     def agency_names(self) -> AgencyNames:

@@ -111,8 +111,7 @@ class FreshRows:
     generated ids first and are handed to the rows that refer to them.
     """
 
-    skjerming: list[dict[str, Any]] = field(default_factory=list)
-    refers: list[dict[str, Any]] = field(default_factory=list)
+    screenings: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     saksmappe: list[dict[str, Any]] = field(default_factory=list)
     journalpost: list[dict[str, Any]] = field(default_factory=list)
     parts: list[dict[str, Any]] = field(default_factory=list)
@@ -122,8 +121,7 @@ class FreshRows:
     def screening(self, row: dict[str, Any], rec: SkjermingRecord | None) -> None:
         row["skjerming_id"] = None
         if rec is not None:
-            self.skjerming.append(_skjerming_values(rec))
-            self.refers.append(row)
+            self.screenings.append((row, _skjerming_values(rec)))
 
     def add_case(self, sid: str, row: dict[str, Any], rec: SkjermingRecord | None) -> None:
         self.screening(row, rec)
@@ -142,12 +140,12 @@ class FreshRows:
     def write(self, session: Session) -> None:
         """Insert everything buffered: screenings, cases, then (after flushing ORM
         objects, as an entry with files may refer to a buffered case) the entries."""
-        if self.skjerming:
+        if self.screenings:
             ids = session.scalars(
                 insert(Skjerming).returning(Skjerming.id, sort_by_parameter_order=True),
-                self.skjerming,
+                [values for _row, values in self.screenings],
             ).all()
-            for row, sk_id in zip(self.refers, ids, strict=True):
+            for (row, _values), sk_id in zip(self.screenings, ids, strict=True):
                 row["skjerming_id"] = sk_id
         if self.saksmappe:
             session.execute(insert(Saksmappe), self.saksmappe)
@@ -318,24 +316,25 @@ def upsert_saksmappe(
     return sid, UNCHANGED
 
 
+_PART_FIELDS = (
+    "navn",
+    "navn_sensitiv",
+    "korrespondanseparttype",
+    "administrativ_enhet",
+    "skjermet",
+)
+
+
+def _part_values(rec: KorrespondansepartRecord) -> dict[str, Any]:
+    return {name: getattr(rec, name) for name in _PART_FIELDS}
+
+
 def _parts(jp: Journalpost, recs: list[KorrespondansepartRecord]) -> bool:
-    wanted = [dataclasses.astuple(r) for r in recs]
-    have = [
-        (k.navn, k.navn_sensitiv, k.korrespondanseparttype, k.administrativ_enhet, k.skjermet)
-        for k in jp.korrespondanseparter
-    ]
+    wanted = [_part_values(r) for r in recs]
+    have = [{name: getattr(k, name) for name in _PART_FIELDS} for k in jp.korrespondanseparter]
     if wanted == have:
         return False
-    jp.korrespondanseparter = [
-        Korrespondansepart(
-            navn=r.navn,
-            navn_sensitiv=r.navn_sensitiv,
-            korrespondanseparttype=r.korrespondanseparttype,
-            administrativ_enhet=r.administrativ_enhet,
-            skjermet=r.skjermet,
-        )
-        for r in recs
-    ]
+    jp.korrespondanseparter = [Korrespondansepart(**values) for values in wanted]
     return True
 
 
@@ -466,17 +465,7 @@ def add_fresh_journalpost(
     )
     fresh.screening(row, rec.skjerming)
     fresh.journalpost.append(row)
-    fresh.parts.extend(
-        {
-            "journalpost_id": jid,
-            "navn": p.navn,
-            "navn_sensitiv": p.navn_sensitiv,
-            "korrespondanseparttype": p.korrespondanseparttype,
-            "administrativ_enhet": p.administrativ_enhet,
-            "skjermet": p.skjermet,
-        }
-        for p in rec.korrespondanseparter
-    )
+    fresh.parts.extend({"journalpost_id": jid, **_part_values(p)} for p in rec.korrespondanseparter)
     keep: set[str] = set()
     for pos, d in enumerate(rec.dokumenter):
         doc = {

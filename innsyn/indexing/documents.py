@@ -141,16 +141,9 @@ def journalpost_document(settings: Settings, blobs: BlobStore, jp: Journalpost) 
     }
 
 
-def _entry_count(sak: Saksmappe) -> int:
-    """Entries of the case that are not deleted (counted by the fast loader already)."""
-    counted = getattr(sak, "journalpost_count", None)
-    if counted is not None:
-        return int(counted)
-    return sum(1 for j in sak.journalposter if j.deleted_at is None)
-
-
-def saksmappe_document(sak: Saksmappe) -> dict[str, Any]:
-    """The ``saksmappe`` index document for ``sak``."""
+def saksmappe_document(sak: Saksmappe, journalpost_count: int) -> dict[str, Any]:
+    """The ``saksmappe`` index document for ``sak``, which has ``journalpost_count``
+    entries that are not deleted."""
     title = redact_fodselsnummer(sak.offentlig_tittel)
     return {
         "id": sak.id,
@@ -166,7 +159,7 @@ def saksmappe_document(sak: Saksmappe) -> dict[str, Any]:
         "accessible_after": _iso(sak.accessible_after),
         **_owner_fields(sak.enhet),
         "administrativ_enhet": sak.administrativ_enhet,
-        "journalpost_count": _entry_count(sak),
+        "journalpost_count": journalpost_count,
         "language": sak.tittel_language,
         "updated_at": _iso(sak.updated_at),
     }

@@ -67,7 +67,7 @@ def _builder(settings: Settings, kind: str) -> Callable[[Any], dict[str, Any]]:
     if kind == "journalpost":
         blobs = BlobStore(settings.resolved_blob_dir)
         return lambda row: journalpost_document(settings, blobs, row)
-    return saksmappe_document
+    return lambda row: saksmappe_document(row, row.journalpost_count)
 
 
 def ensure_indices(settings: Settings, client: OpenSearch) -> None:

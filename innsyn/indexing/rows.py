@@ -57,14 +57,32 @@ def _page(
     return _objects(cls, session.execute(query))
 
 
+def _chunks(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    return (keys[i : i + _IN_CHUNK] for i in range(0, len(keys), _IN_CHUNK))
+
+
 def _where_in(
-    session: Session, table: Any, column: Any, keys: Sequence[Any], *order: Any
+    session: Session,
+    table: Any,
+    column: Any,
+    keys: Sequence[Any],
+    *order: Any,
+    cls: type[SimpleNamespace] = SimpleNamespace,
 ) -> list[Any]:
+    """Rows of ``table`` whose ``column`` is one of ``keys``, as light objects."""
     out: list[Any] = []
-    for i in range(0, len(keys), _IN_CHUNK):
-        query = select(table).where(column.in_(keys[i : i + _IN_CHUNK])).order_by(*order)
-        out.extend(session.execute(query))
+    for chunk in _chunks(keys):
+        query = select(table).where(column.in_(chunk)).order_by(*order)
+        out.extend(_objects(cls, session.execute(query)))
     return out
+
+
+def _grouped(objects: Iterable[Any], key: str) -> dict[Any, list[Any]]:
+    """``objects`` by their attribute ``key``, each group in the order given."""
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for obj in objects:
+        groups[getattr(obj, key)].append(obj)
+    return groups
 
 
 class Agencies:
@@ -93,8 +111,7 @@ class Agencies:
 
 
 def _screenings(session: Session, ids: set[int]) -> dict[int, Any]:
-    rows = _where_in(session, Skjerming.__table__, Skjerming.id, sorted(ids))
-    return {r.id: r for r in _objects(SimpleNamespace, rows)}
+    return {r.id: r for r in _where_in(session, Skjerming.__table__, Skjerming.id, sorted(ids))}
 
 
 def journalposts(
@@ -110,50 +127,26 @@ def journalposts(
     if not entries:
         return []
     ids = [e.id for e in entries]
-    parts: dict[str, list[Any]] = defaultdict(list)
-    for p in _objects(
-        SimpleNamespace,
-        _where_in(
-            session,
-            Korrespondansepart.__table__,
-            Korrespondansepart.journalpost_id,
-            ids,
-            Korrespondansepart.id,
-        ),
-    ):
-        parts[p.journalpost_id].append(p)
-    docs = _objects(
-        SimpleNamespace,
-        _where_in(
-            session,
-            Dokumentbeskrivelse.__table__,
-            Dokumentbeskrivelse.journalpost_id,
-            ids,
-            Dokumentbeskrivelse.dokumentnummer,
-        ),
+    part = Korrespondansepart
+    parts = _grouped(
+        _where_in(session, part.__table__, part.journalpost_id, ids, part.id), "journalpost_id"
     )
-    files: dict[str, list[Any]] = defaultdict(list)
-    for f in _objects(
-        SimpleNamespace,
-        _where_in(
-            session,
-            Dokumentobjekt.__table__,
-            Dokumentobjekt.dokumentbeskrivelse_id,
-            [d.id for d in docs],
-        ),
-    ):
-        files[f.dokumentbeskrivelse_id].append(f)
+    doc = Dokumentbeskrivelse
+    docs = _where_in(session, doc.__table__, doc.journalpost_id, ids, doc.dokumentnummer)
+    obj = Dokumentobjekt
+    files = _grouped(
+        _where_in(session, obj.__table__, obj.dokumentbeskrivelse_id, [d.id for d in docs]),
+        "dokumentbeskrivelse_id",
+    )
     screening_ids = {x.skjerming_id for x in (*entries, *docs) if x.skjerming_id is not None}
     screenings = _screenings(session, screening_ids) if screening_ids else {}
-    by_entry: dict[str, list[Any]] = defaultdict(list)
     for d in docs:
         d.dokumentobjekter = files.get(d.id, [])
         d.skjerming = screenings.get(d.skjerming_id) if d.skjerming_id else None
-        by_entry[d.journalpost_id].append(d)
+    by_entry = _grouped(docs, "journalpost_id")
     case_ids = sorted({e.saksmappe_id for e in entries if e.saksmappe_id})
     cases = {
-        c.id: c
-        for c in _objects(_Case, _where_in(session, Saksmappe.__table__, Saksmappe.id, case_ids))
+        c.id: c for c in _where_in(session, Saksmappe.__table__, Saksmappe.id, case_ids, cls=_Case)
     }
     agencies.attach(session, entries)
     for e in entries:
@@ -178,11 +171,11 @@ def saksmapper(
         return []
     ids = [c.id for c in cases]
     counts: dict[str, int] = {}
-    for i in range(0, len(ids), _IN_CHUNK):
+    for chunk in _chunks(ids):
         query = (
             select(Journalpost.saksmappe_id, func.count())
             .where(
-                Journalpost.saksmappe_id.in_(ids[i : i + _IN_CHUNK]),
+                Journalpost.saksmappe_id.in_(chunk),
                 Journalpost.deleted_at.is_(None),
             )
             .group_by(Journalpost.saksmappe_id)
