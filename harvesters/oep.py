@@ -42,10 +42,6 @@ def _t(elem: Element, tag: str) -> str | None:
     return " ".join(child.text.split()) or None
 
 
-def _int(value: str | None) -> int | None:
-    return ascii_int(value)
-
-
 def _date(value: str | None, warnings: list[str], what: str) -> dt.date | None:
     if not value:
         return None
@@ -141,8 +137,8 @@ class OepHarvester(Harvester):
             system_id=sak_id,
             offentlig_tittel=_title(sak, "SA.OFFTITTEL", "SA.TITTEL", skjerming is not None),
             offentlig_tittel_sensitiv=_sensitive(sak, "SA.OFFTITTEL"),
-            saksaar=_int(aar),
-            sakssekvensnummer=_int(seq),
+            saksaar=ascii_int(aar),
+            sakssekvensnummer=ascii_int(seq),
             saksdato=_date(_t(sak, "SA.DATO"), warnings, "SA.DATO"),
             administrativ_enhet=_t(sak, "SA.ADMKORT"),
             klassifikasjon=klasser,
@@ -190,9 +186,9 @@ class OepHarvester(Harvester):
             saksmappe_system_id=sak_id,
             offentlig_tittel=_title(jp, "JP.OFFINNHOLD", "JP.INNHOLD", skjerming is not None),
             offentlig_tittel_sensitiv=_sensitive(jp, "JP.OFFINNHOLD"),
-            journalaar=_int(jaar),
-            journalsekvensnummer=_int(jseq),
-            journalpostnummer=_int(postnr),
+            journalaar=ascii_int(jaar),
+            journalsekvensnummer=ascii_int(jseq),
+            journalpostnummer=ascii_int(postnr),
             journalposttype=_t(jp, "JP.NDOKTYPE"),
             journalstatus=_t(jp, "JP.STATUS"),
             journaldato=_date(_t(jp, "JP.JDATO"), warnings, "JP.JDATO"),
@@ -235,7 +231,7 @@ class OepHarvester(Harvester):
                         filnavn=ref.rstrip("/").rsplit("/", 1)[-1],
                         open=opener,
                         source_uri=uri,
-                        versjonsnummer=_int(_t(ver, "VE.VERSJON")),
+                        versjonsnummer=ascii_int(_t(ver, "VE.VERSJON")),
                         variantformat=_t(ver, "VE.VARIANT"),
                         format=_t(ver, "VE.DOKFORMAT"),
                     )
@@ -243,7 +239,7 @@ class OepHarvester(Harvester):
         return DokumentRecord(
             system_id=_t(dl, "DL.RNR"),
             tittel=unless_repeating(title, *hidden),
-            dokumentnummer=_int(_t(dl, "DL.RNR")),
+            dokumentnummer=ascii_int(_t(dl, "DL.RNR")),
             tilknyttet_registrering_som={"H": "hoveddokument", "V": "vedlegg"}.get(
                 _t(dl, "DL.TYPE") or "", _t(dl, "DL.TYPE")
             ),

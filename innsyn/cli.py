@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from innsyn.cli_errors import Main
+from innsyn.cli_errors import Main, fail
 from innsyn.config import Settings, describe_settings
 
 
@@ -27,12 +27,6 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
-
-
-def fail(message: str) -> None:
-    """Print an error and exit non-zero."""
-    click.secho(f"Error: {message}", fg="red", err=True)
-    sys.exit(1)
 
 
 @click.group(cls=Main)
@@ -70,7 +64,7 @@ def services_up(ctx: Context, ocr: bool) -> None:
             manager.install_ocr(click.echo)
         manager.up(ctx.settings, click.echo)
     except ServiceError as exc:
-        fail(str(exc))
+        fail(str(exc), one_line=False)
 
 
 @services.command("down")

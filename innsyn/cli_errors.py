@@ -27,9 +27,11 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print ``Error: message`` (one line) on stderr and exit with ``code``."""
-    message = " ".join(message.split())
+def fail(message: str, code: int = 1, *, one_line: bool = True) -> NoReturn:
+    """Print ``Error: message`` on stderr and exit with ``code``; one line unless
+    ``one_line`` is false (a service's log tail is worth its lines)."""
+    if one_line:
+        message = " ".join(message.split())
     click.secho(f"Error: {message}", fg="red", err=True)
     sys.exit(code)
 
@@ -50,9 +52,15 @@ _PASS = (click.exceptions.ClickException, click.exceptions.Exit, click.Abort)
 
 
 @contextmanager
-def one_line_errors(what: str, after: Callable[[], str] | None = None) -> Iterator[None]:
+def one_line_errors(
+    what: str,
+    after: Callable[[], str] | None = None,
+    expected: tuple[type[Exception], ...] = (),
+) -> Iterator[None]:
     """An exception inside becomes ``Error: <what> failed: <Type: message>[; <after()>]``
-    and exit status 1. ``after`` says what became of the work (e.g. the run's status)."""
+    and exit status 1. ``after`` says what became of the work (e.g. the run's status).
+    An ``expected`` exception (the input's fault) is said by its message alone, with no
+    type name and no hint."""
     try:
         yield
     except _PASS:
@@ -66,7 +74,9 @@ def one_line_errors(what: str, after: Callable[[], str] | None = None) -> Iterat
                 extra = after()
             except Exception as inner:  # e.g. the database is what failed
                 extra = f"(could not tell what became of it: {describe(inner)})"
-        fail(f"{what} failed: {describe(exc)}{'; ' + extra if extra else ''}{hint(exc)}")
+        said = str(exc) if isinstance(exc, expected) else describe(exc)
+        tip = "" if isinstance(exc, expected) else hint(exc)
+        fail(f"{what} failed: {said}{'; ' + extra if extra else ''}{tip}")
 
 
 class Main(click.Group):

@@ -31,7 +31,7 @@ def run_cmd(
 ) -> None:
     """Harvest LOCATION with HARVESTER (see 'innsyn harvesters list')."""
     from harvesters.base import HarvestError
-    from innsyn.cli_errors import describe, fail, hint, show_tracebacks
+    from innsyn.cli_errors import fail, one_line_errors
     from innsyn.harvest.pipeline import harvest as run_harvest
     from innsyn.harvest.registry import get_harvester
     from innsyn.harvest.runs import what_became_of_the_run, worker_name
@@ -50,7 +50,12 @@ def run_cmd(
             fail(str(exc.args[0]), 2)
         engine = make_engine(settings)
         sessions = make_sessionmaker(engine)
-        try:
+
+        def after() -> str:
+            return what_became_of_the_run(sessions, worker)
+
+        # a HarvestError is the source's fault: said in full
+        with one_line_errors(f"harvest of {key}", after, expected=(HarvestError,)):
             migrate(engine)
             report = run_harvest(
                 settings,
@@ -62,13 +67,6 @@ def run_cmd(
                 index=not no_index,
                 worker=worker,
             )
-        except Exception as exc:
-            if show_tracebacks():
-                raise
-            expected = isinstance(exc, HarvestError)  # the source's fault, said in full
-            what = str(exc) if expected else describe(exc)
-            after = what_became_of_the_run(sessions, worker)
-            fail(f"harvest of {key} failed: {what}; {after}{'' if expected else hint(exc)}")
     click.echo(report.summary())
     for message in report.errors[:10]:
         click.echo(f"  error: {message}")

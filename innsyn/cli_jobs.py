@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import signal
-import sys
 from typing import Any
 
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
+from innsyn.cli_errors import fail
 from innsyn.config import Settings
 
 
@@ -25,17 +25,12 @@ def _sessions(settings: Settings) -> sessionmaker[Session]:
     return make_sessionmaker(engine)
 
 
-def _fail(message: str, code: int = 1) -> None:
-    click.secho(f"Error: {message}", fg="red", err=True)
-    sys.exit(code)
-
-
 def _kv(pairs: tuple[str, ...], what: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            _fail(f"{what} must look like key=value, got {pair!r}", 2)
+            fail(f"{what} must look like key=value, got {pair!r}", 2)
         out[key] = value
     return out
 
@@ -136,7 +131,7 @@ def jobs_add(
             )
             job_id = job.id
     except (JobInvalid, AuthError) as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     click.echo(f"job {job_id} added")
 
 
@@ -149,7 +144,7 @@ def _set_enabled(job_id: int, enabled: bool) -> None:
         with _sessions(settings).begin() as s:
             update_job(s, settings, CLI_ACTOR, job_id, {"enabled": enabled})
     except JobNotFound as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"job {job_id} {'enabled' if enabled else 'disabled'}")
 
 
@@ -179,7 +174,7 @@ def jobs_delete(job_id: int) -> None:
         with _sessions(Settings()).begin() as s:
             delete_job(s, CLI_ACTOR, job_id)
     except JobNotFound as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"job {job_id} deleted")
 
 
@@ -204,7 +199,7 @@ def jobs_run(job_id: int, full: bool, queue: bool) -> None:
             else:
                 get_job(s, CLI_ACTOR, job_id)
     except JobNotFound as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if queue:
         click.echo(f"job {job_id} queued; the scheduler starts it within its poll interval")
         return
@@ -220,9 +215,9 @@ def jobs_run(job_id: int, full: bool, queue: bool) -> None:
             progress=click.echo,
         )
     if outcome.status == "failed":
-        _fail(f"job {job_id} failed: {outcome.summary}; {what_became_of_the_run(sessions, worker)}")
+        fail(f"job {job_id} failed: {outcome.summary}; {what_became_of_the_run(sessions, worker)}")
     if outcome.status in ("busy", "missing"):
-        _fail(f"job {job_id} did not run: {outcome.summary}")
+        fail(f"job {job_id} did not run: {outcome.summary}")
     click.echo(f"run {outcome.run_id or '-'}: {outcome.status} {outcome.summary}")
 
 
@@ -243,7 +238,7 @@ def runs(job_id: int | None, run_id: int | None, limit: int) -> None:
                 return
             rows = [run_view(r) for r in list_runs(s, CLI_ACTOR, job_id, limit)]
     except JobNotFound as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for r in rows:
         c = r["counts"]
         click.echo(
@@ -287,7 +282,7 @@ def users_add(username: str, agency: str | None, site_admin: bool) -> None:
     from innsyn.auth import CLI_ACTOR, AuthError, audit, create_user, resolve_agency
 
     if site_admin == bool(agency):
-        _fail("give exactly one of --agency or --site-admin", 2)
+        fail("give exactly one of --agency or --site-admin", 2)
     password = os.environ.get("INNSYN_USER_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
@@ -298,7 +293,7 @@ def users_add(username: str, agency: str | None, site_admin: bool) -> None:
             create_user(s, username, password, role, agency_id)
             audit(s, CLI_ACTOR, "user.create", f"user:{username}", agency_id, {"role": role})
     except AuthError as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     click.echo(f"user {username} added")
 
 
@@ -319,5 +314,5 @@ def apikeys_create(agency: str | None, name: str) -> None:
             agency_id = resolve_agency(s, agency).id if agency else None
             _key, plain = issue_api_key(s, CLI_ACTOR, name, agency_id)
     except AuthError as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     click.echo(plain)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from innsyn.config import Settings
 from tests.conftest import ROOT
@@ -77,7 +78,7 @@ def assert_one_error_line(proc: subprocess.CompletedProcess[str], *expected: str
 
 
 def sigkill_when(
-    proc: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 60
+    proc: subprocess.Popen[Any], ready: Callable[[], bool], timeout: float = 60
 ) -> int:
     """SIGKILL ``proc`` as soon as ``ready()`` says the work is under way; its pid.
 

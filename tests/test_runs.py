@@ -10,7 +10,6 @@ import datetime as dt
 import html
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -252,16 +251,7 @@ def test_harvest_start_removes_a_killed_writers_stale_tmp_file(local, testdata):
         ],
         cwd=ROOT,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while not (blobs.tmp_dir.is_dir() and any(blobs.tmp_dir.iterdir())):
-            assert writer.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-        writer.send_signal(signal.SIGKILL)
-    finally:
-        if writer.poll() is None:
-            writer.kill()
-        writer.wait(30)
+    sigkill_when(writer, lambda: blobs.tmp_dir.is_dir() and any(blobs.tmp_dir.iterdir()), 30)
     (left,) = blobs.tmp_dir.iterdir()
     young = blobs.tmp_dir / "blob-being-written"
     young.write_bytes(b"another process is writing this")

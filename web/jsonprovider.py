@@ -9,8 +9,8 @@ go to Flask's ``default`` as before (orjson's own date format is not used).
 
 Whatever orjson refuses (integers beyond 64 bits, non-string keys, lone surrogates,
 nesting deeper than 254, types ``default`` cannot convert) is written by the default
-provider, errors included; so is everything but compact responses (``dumps`` with other
-arguments, the ``tojson`` template filter, debug-mode indentation, ``sort_keys``). The
+provider, errors included; so is everything but compact responses (``dumps``, the
+``tojson`` template filter, debug-mode indentation, ``sort_keys``). The
 one difference: floats. orjson may write a float in another notation (``1e-05`` as
 ``0.00001``; the same number when parsed) and writes NaN and Infinity as ``null``
 (json.dumps wrote the non-JSON ``NaN``). No API answer holds floats today.
@@ -87,13 +87,6 @@ class OrjsonProvider(DefaultJSONProvider):
         except TypeError:
             return None
         return ascii_escaped(data) if self.ensure_ascii else data
-
-    def dumps(self, obj: Any, **kwargs: Any) -> str:
-        if kwargs.keys() == {"separators"} and tuple(kwargs["separators"]) == COMPACT:
-            data = self._compact(obj)
-            if data is not None:
-                return data.decode("utf-8")
-        return super().dumps(obj, **kwargs)
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         if (self.compact is None and self._app.debug) or self.compact is False:

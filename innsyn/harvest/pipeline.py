@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from innsyn.config import Settings
 from innsyn.harvest import upsert
 from innsyn.harvest.files import fetch_file
+from innsyn.harvest.runs import on_harvest_start, worker_name
 from innsyn.progress import Progress, ProgressCallback
 from innsyn.records import (
     DeleteRecord,
@@ -109,18 +110,17 @@ def harvest(
             location=str(getattr(harvester, "location", "")),
             job_id=job_id,
             trigger=trigger,
-            worker=worker,
+            worker=worker or worker_name(),
         )
         s.add(run)
-    from innsyn.harvest.runs import on_harvest_start  # dead processes' runs, stale tmp files
-
-    on_harvest_start(sessions, run.id, blobs, report.say, progress)
     report.run_id = run.id
 
     def _progress(message: str) -> None:
         report.say(message)
         if progress is not None:
             progress(message)
+
+    on_harvest_start(sessions, run.id, blobs, _progress)  # dead runs, stale tmp files
 
     report.say(f"harvest of {source_key} started")
     try:

@@ -14,6 +14,7 @@ seen from here; a job's runs are closed when its lease is taken over, see
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import socket
 import uuid
@@ -70,6 +71,7 @@ def parse_worker(worker: str | None) -> Worker | None:
     return Worker(host, pid)
 
 
+@functools.cache
 def _boot_time() -> float | None:
     try:
         for line in Path("/proc/stat").read_text().splitlines():
@@ -179,25 +181,12 @@ def on_harvest_start(
     sessions: sessionmaker[Session],
     run_id: int,
     blobs: BlobStore,
-    say: Callable[[str], None],
-    progress: Callable[[str], None] | None = None,
+    log: Callable[[str], None],
 ) -> None:
-    """Housekeeping as a harvest starts (its run row ``run_id`` just written): record this
-    process in the run when the caller named no worker (a worker the caller named is kept),
-    close runs abandoned by dead processes of this host, and remove stale temporary files
-    from the blob store. Housekeeping never fails the harvest. What it did goes to
-    ``say`` (the run's log) and ``progress``."""
-
-    def log(message: str) -> None:
-        say(message)
-        if progress is not None:
-            progress(message)
-
+    """Housekeeping as a harvest starts (its run row ``run_id`` just written): close runs
+    abandoned by dead processes of this host, and remove stale temporary files from the
+    blob store. Housekeeping never fails the harvest. What it did goes to ``log``."""
     try:
-        with sessions.begin() as s:
-            run = s.get(HarvestRun, run_id)
-            if run is not None and not run.worker:
-                run.worker = worker_name()
         close_abandoned(sessions, log, found_by=f"run {run_id}")
     except Exception as exc:  # the harvest matters more than this bookkeeping
         log(f"could not check for abandoned runs: {type(exc).__name__}: {exc}")
