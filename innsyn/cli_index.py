@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 import click
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
-from innsyn.cli_errors import one_line_errors
+from innsyn.cli_errors import fail, one_line_errors
 from innsyn.config import Settings
 
+T = TypeVar("T")
 _CATCH_UP_AFTER = "records not yet indexed stay pending for the next catch-up"
 _REBUILD_AFTER = "an alias moves to its new index only once that index is complete"
 
@@ -26,15 +29,25 @@ def _parts(settings: Settings) -> tuple[OpenSearch, sessionmaker[Session]]:
     return make_client(settings), make_sessionmaker(engine)
 
 
-def _unreachable(settings: Settings) -> None:
-    click.secho(
-        f"Error: OpenSearch is not reachable at {', '.join(settings.opensearch_urls)} "
+def _unreachable(settings: Settings) -> NoReturn:
+    fail(
+        f"OpenSearch is not reachable at {', '.join(settings.opensearch_urls)} "
         "(start it with 'innsyn services up' or set INNSYN_OPENSEARCH_URLS). "
-        "Nothing was lost: the store keeps every record and the index catches up later.",
-        fg="red",
-        err=True,
+        "Nothing was lost: the store keeps every record and the index catches up later."
     )
-    sys.exit(1)
+
+
+def _run(what: str, work: Callable[[Settings, OpenSearch, Any], T], after: str = "") -> T:
+    """``work(settings, client, sessions)`` with one-line errors; ``after`` says what
+    became of the work when it fails."""
+    settings = Settings()
+    with one_line_errors(what, (lambda: after) if after else None):
+        client, sessions = _parts(settings)
+        try:
+            return work(settings, client, sessions)
+        except OpenSearchConnectionError:
+            _unreachable(settings)
+    raise AssertionError("unreachable")  # one_line_errors exits on any error
 
 
 @click.group()
@@ -47,13 +60,7 @@ def create_cmd() -> None:
     """Create the indices and aliases if they do not exist."""
     from innsyn.indexing.indexer import ensure_indices
 
-    settings = Settings()
-    with one_line_errors("index create"):
-        client, _ = _parts(settings)
-        try:
-            ensure_indices(settings, client)
-        except OpenSearchConnectionError:
-            _unreachable(settings)
+    _run("index create", lambda settings, client, _sessions: ensure_indices(settings, client))
     click.echo("indices ready")
 
 
@@ -62,13 +69,11 @@ def catch_up_cmd() -> None:
     """Index every record changed since it was last indexed."""
     from innsyn.indexing.indexer import catch_up
 
-    settings = Settings()
-    with one_line_errors("index catch-up", lambda: _CATCH_UP_AFTER):
-        client, sessions = _parts(settings)
-        try:
-            report = catch_up(settings, client, sessions, click.echo)
-        except OpenSearchConnectionError:
-            _unreachable(settings)
+    report = _run(
+        "index catch-up",
+        lambda st, client, sessions: catch_up(st, client, sessions, click.echo),
+        _CATCH_UP_AFTER,
+    )
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
@@ -79,13 +84,11 @@ def rebuild_cmd() -> None:
     """Build new indices from the store and swap the aliases atomically."""
     from innsyn.indexing.indexer import rebuild
 
-    settings = Settings()
-    with one_line_errors("index rebuild", lambda: _REBUILD_AFTER):
-        client, sessions = _parts(settings)
-        try:
-            report = rebuild(settings, client, sessions, click.echo)
-        except OpenSearchConnectionError:
-            _unreachable(settings)
+    report = _run(
+        "index rebuild",
+        lambda st, client, sessions: rebuild(st, client, sessions, click.echo),
+        _REBUILD_AFTER,
+    )
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
@@ -97,13 +100,7 @@ def status_cmd(as_json: bool) -> None:
     """Compare store and index counts."""
     from innsyn.indexing.indexer import status
 
-    settings = Settings()
-    with one_line_errors("index status"):
-        client, sessions = _parts(settings)
-        try:
-            result = status(settings, client, sessions)
-        except OpenSearchConnectionError:
-            _unreachable(settings)
+    result = _run("index status", status)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
