@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Innsyn's two commands for a fresh machine (see README):
 #   ./dev.sh demo   install, start OpenSearch + Tika, load the demo data, serve the web UI
-#   ./dev.sh test   install, then lint, type-check and run the test suite against real services
+#   ./dev.sh test   install, then lint, type-check and run the three test tiers against real services
+#   ./dev.sh test unit   the same, but only the fast tier that needs no services (seconds)
 #   ./dev.sh bench  install, start the services, run the benchmarks (bench/run_all.py)
 # Both install what they need: Debian packages (when run as root), the Python packages
 # into .venv, and OpenSearch/Tika from Maven Central (cached under ~/.cache/innsyn).
@@ -85,8 +86,16 @@ cmd_test() {
     "$VENV/bin/ruff" format --check innsyn web harvesters tests bench
     say "mypy"
     "$VENV/bin/mypy"
-    say "pytest (starts its own OpenSearch and Tika on 127.0.0.1 and stops them afterwards)"
-    "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+    local tiers=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            unit|integration|system) tiers+=("tests/$1"); shift ;;
+            *) break ;;
+        esac
+    done
+    [ ${#tiers[@]} -gt 0 ] || tiers=(tests/unit tests/integration tests/system)
+    say "pytest ${tiers[*]} (integration and system start their own OpenSearch and Tika on 127.0.0.1 and stop them afterwards)"
+    "$VENV/bin/pytest" -q -p no:cacheprovider "${tiers[@]}" "$@"
 }
 
 cmd_bench() {
@@ -101,5 +110,5 @@ case "${1:-}" in
     demo) shift; cmd_demo "$@" ;;
     test) shift; cmd_test "$@" ;;
     bench) shift; cmd_bench "$@" ;;
-    *) echo "usage: ./dev.sh demo | test [pytest args] | bench [--entries N ...]" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo | test [unit|integration|system ...] [pytest args] | bench [--entries N ...]" >&2; exit 2 ;;
 esac

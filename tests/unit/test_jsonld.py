@@ -11,7 +11,7 @@ from harvesters.base import HarvestError
 from harvesters.einnsyn_jsonld import EinnsynJsonldHarvester
 from innsyn.records import DeleteRecord, HarvestWarning, JournalpostRecord, SaksmappeRecord
 
-ROOT = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+ROOT = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 EKS = "felleslosninger-docs/resources/einnsyn/eksempelfiler"
 SAMPLES = sorted(
     str(Path(p).relative_to(ROOT)) for p in glob.glob(str(ROOT / "**" / "*.jsonld"), recursive=True)

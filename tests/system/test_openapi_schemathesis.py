@@ -41,7 +41,7 @@ from innsyn.config import Settings
 from innsyn.jobs.service import create_job
 from innsyn.store.models import Journalpost
 from tests.conftest import make_settings
-from tests.test_api_fuzz import populate
+from tests.system.test_api_fuzz import populate
 from web import create_app
 
 CHECKS = (
@@ -330,7 +330,11 @@ ADMIN_SPEC: dict[str, Any] = {
                     "schedule": {"type": "string"},
                     "enabled": {"type": "boolean"},
                     "credentials_set": {"type": "boolean"},
-                    "run_requested": {"type": "boolean", "nullable": True},
+                    "run_requested": {
+                        "type": "string",
+                        "enum": ["incremental", "full"],
+                        "nullable": True,
+                    },
                 },
                 "not": {"required": ["credentials"]},
             },

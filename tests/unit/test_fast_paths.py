@@ -33,7 +33,7 @@ from innsyn.store.models import (
 )
 from tests.factories import add_entry, screen_entry, store
 
-TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 MIXED = TESTDATA / "documaster-nev-samples/0.2.0/valid-mixed-archive/extraction"
 
 
