@@ -108,8 +108,8 @@ def timed_harvest(settings: Settings, sessions: Any, source: Path, key: str) -> 
 def files_sent(source: Path, max_size: int) -> list[RawFile]:
     """The files of ``source`` as our pipeline sends them to Tika: once per content, no
     larger than ``max_size``, with the media type and file name it sends along."""
+    from innsyn.harvest.records import JournalpostRecord
     from innsyn.harvest.registry import get_harvester
-    from innsyn.records import JournalpostRecord
 
     out: dict[str, RawFile] = {}
     for rec in get_harvester("noark5", str(source), {}).records():

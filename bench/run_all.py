@@ -138,7 +138,7 @@ def main(
     base = Settings()
     started_services = False
     if start_services:
-        from innsyn.services import manager
+        from innsyn.backends import manager
 
         manager.up(base, print)
         started_services = True
@@ -185,7 +185,7 @@ def main(
         if workdir is None:
             shutil.rmtree(scratch, ignore_errors=True)
         if started_services:
-            from innsyn.services import manager
+            from innsyn.backends import manager
 
             manager.down(base, print)
     out.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ before the load starts: deep pages carry the cursors the API hands out, found by
 once. Both sides run the same list in the same order.
 
 Raw: for every API request, what our code sends to OpenSearch is captured from
-``innsyn.search.service.search`` itself (with a recording client: a ``_msearch`` of the
+``innsyn.search.searcher.search`` itself (with a recording client: a ``_msearch`` of the
 hits and the cacheable total-and-facets part, or a plain ``_search``), serialised once
 and posted as it is. Before the load, every request is sent once to both sides and
 their totals and hit ids compared.
@@ -70,7 +70,7 @@ from innsyn.config import Settings
 from innsyn.indexing.names import alias_name
 from innsyn.search import query_parser as qp
 from innsyn.search.params import DATE_FIELDS, parse_params
-from innsyn.search.service import search
+from innsyn.search.searcher import search
 
 API_PATH = "/api/v1/search"
 DEEP_PAGES = 5

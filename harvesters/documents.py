@@ -23,16 +23,16 @@ from html.parser import HTMLParser
 from typing import IO, Any, BinaryIO
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from harvesters.base import Harvester, HarvestError
 from harvesters.xmlsafe import parse_xml
-from innsyn.http_client import HttpFailure
-from innsyn.records import (
+from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.records import (
     DokumentRecord,
     FileRecord,
     HarvestWarning,
     JournalpostRecord,
     Record,
 )
+from innsyn.http_client import HttpFailure
 
 DOCUMENT_LINK = re.compile(
     r"\.(pdf|docx?|odt|rtf|txt|xlsx?|ods|pptx?|odp|csv|html?)$", re.IGNORECASE

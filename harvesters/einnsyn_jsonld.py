@@ -18,12 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from harvesters.base import Harvester, HarvestError, is_url
 from harvesters.http_files import url_opener
 from innsyn.digits import ascii_int
-from innsyn.http_client import HttpClient, HttpFailure
-from innsyn.privacy import unless_repeating
-from innsyn.records import (
+from innsyn.harvest.contract import Harvester, HarvestError, is_url
+from innsyn.harvest.records import (
     DeleteRecord,
     DokumentRecord,
     EnhetRecord,
@@ -35,6 +33,8 @@ from innsyn.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
+from innsyn.http_client import HttpClient, HttpFailure
+from innsyn.privacy import unless_repeating
 
 JOURNALPOSTTYPE = {
     "inngåendedokument": "I",

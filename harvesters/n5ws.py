@@ -23,12 +23,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from harvesters.base import Harvester, HarvestError
 from harvesters.http_files import url_opener
 from harvesters.noark5 import parts_screened
 from innsyn.digits import ascii_int
-from innsyn.http_client import HttpFailure
-from innsyn.records import (
+from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.records import (
     DokumentRecord,
     FileRecord,
     HarvestWarning,
@@ -38,6 +37,7 @@ from innsyn.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
+from innsyn.http_client import HttpFailure
 
 MAX_PAGES = 100_000
 

@@ -25,12 +25,11 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
-from harvesters.base import Harvester, HarvestError
 from harvesters.packages import Package, open_package
 from harvesters.xmlsafe import safe_iterparse
 from innsyn.digits import ascii_int
-from innsyn.privacy import unless_repeating
-from innsyn.records import (
+from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.records import (
     DokumentRecord,
     EnhetRecord,
     FileRecord,
@@ -41,6 +40,7 @@ from innsyn.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
+from innsyn.privacy import unless_repeating
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 JOURNALPOSTTYPE = {

@@ -17,12 +17,11 @@ from functools import partial
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from harvesters.base import Harvester, HarvestError
 from harvesters.http_files import url_opener
 from harvesters.xmlsafe import parse_xml
 from innsyn.digits import ascii_int, is_ascii_digits
-from innsyn.privacy import unless_repeating
-from innsyn.records import (
+from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.records import (
     DokumentRecord,
     EnhetRecord,
     FileRecord,
@@ -33,6 +32,7 @@ from innsyn.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
+from innsyn.privacy import unless_repeating
 
 
 def _t(elem: Element, tag: str) -> str | None:

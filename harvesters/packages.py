@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from harvesters.base import HarvestError
+from innsyn.harvest.contract import HarvestError
 
 DEFAULT_MAX_TOTAL = 20 * 1024**3
 DEFAULT_MAX_RATIO = 200

@@ -17,7 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from defusedxml.ElementTree import iterparse as defused_iterparse
 
-from harvesters.base import HarvestError
+from innsyn.harvest.contract import HarvestError
 
 _DECLARATION = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9_.\-]+)[\"']")
 

@@ -25,7 +25,7 @@ from stdnum.no import orgnr as orgnr_check
 
 from innsyn.config import Settings
 from innsyn.digits import is_ascii_digits
-from innsyn.records import EnhetRecord, HarvestWarning
+from innsyn.harvest.records import EnhetRecord, HarvestWarning
 
 SOURCE_KEY = "registry"
 _SAMI = {"Northern Sami", "Southern Sami", "Lule Sami"}

@@ -56,8 +56,8 @@ def services() -> None:
 @pass_ctx
 def services_up(ctx: Context, ocr: bool) -> None:
     """Download (once), start and health-check OpenSearch and Tika on 127.0.0.1."""
-    from innsyn.services import manager
-    from innsyn.services.java import ServiceError
+    from innsyn.backends import manager
+    from innsyn.backends.java import ServiceError
 
     try:
         if ocr:
@@ -71,7 +71,7 @@ def services_up(ctx: Context, ocr: bool) -> None:
 @pass_ctx
 def services_down(ctx: Context) -> None:
     """Stop the services that 'services up' started (and nothing else)."""
-    from innsyn.services import manager
+    from innsyn.backends import manager
 
     manager.down(ctx.settings, click.echo)
 
@@ -80,7 +80,7 @@ def services_down(ctx: Context) -> None:
 @pass_ctx
 def services_status(ctx: Context) -> None:
     """Versions, URLs, pids and heap of the local services."""
-    from innsyn.services import manager
+    from innsyn.backends import manager
 
     any_down = False
     for st in manager.status(ctx.settings):

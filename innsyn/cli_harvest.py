@@ -30,8 +30,8 @@ def run_cmd(
     no_index: bool,
 ) -> None:
     """Harvest LOCATION with HARVESTER (see 'innsyn harvesters list')."""
-    from harvesters.base import HarvestError
     from innsyn.cli_errors import fail, one_line_errors
+    from innsyn.harvest.contract import HarvestError
     from innsyn.harvest.pipeline import harvest as run_harvest
     from innsyn.harvest.registry import get_harvester
     from innsyn.harvest.runs import what_became_of_the_run, worker_name

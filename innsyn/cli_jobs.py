@@ -45,7 +45,7 @@ def jobs() -> None:
 def jobs_list(as_json: bool) -> None:
     """Every job with its schedule, state and last run."""
     from innsyn.auth import CLI_ACTOR
-    from innsyn.jobs.service import job_view, list_jobs
+    from innsyn.jobs.manage import job_view, list_jobs
 
     with _sessions(Settings())() as s:
         views = [job_view(j) for j in list_jobs(s, CLI_ACTOR)]
@@ -92,7 +92,7 @@ def jobs_add(
     import os
 
     from innsyn.auth import CLI_ACTOR, AuthError, resolve_agency
-    from innsyn.jobs.service import JobInvalid, create_job
+    from innsyn.jobs.manage import JobInvalid, create_job
 
     settings = Settings()
     creds: dict[str, str] = {}
@@ -137,7 +137,7 @@ def jobs_add(
 
 def _set_enabled(job_id: int, enabled: bool) -> None:
     from innsyn.auth import CLI_ACTOR
-    from innsyn.jobs.service import JobNotFound, update_job
+    from innsyn.jobs.manage import JobNotFound, update_job
 
     settings = Settings()
     try:
@@ -168,7 +168,7 @@ def jobs_enable(job_id: int) -> None:
 def jobs_delete(job_id: int) -> None:
     """Delete JOB_ID (records it harvested stay in the store)."""
     from innsyn.auth import CLI_ACTOR
-    from innsyn.jobs.service import JobNotFound, delete_job
+    from innsyn.jobs.manage import JobNotFound, delete_job
 
     try:
         with _sessions(Settings()).begin() as s:
@@ -187,8 +187,8 @@ def jobs_run(job_id: int, full: bool, queue: bool) -> None:
     from innsyn.auth import CLI_ACTOR
     from innsyn.cli_errors import one_line_errors
     from innsyn.harvest.runs import what_became_of_the_run, worker_name
+    from innsyn.jobs.manage import JobNotFound, get_job, request_run
     from innsyn.jobs.runner import run_job
-    from innsyn.jobs.service import JobNotFound, get_job, request_run
 
     settings = Settings()
     sessions = _sessions(settings)
@@ -228,7 +228,7 @@ def jobs_run(job_id: int, full: bool, queue: bool) -> None:
 def runs(job_id: int | None, run_id: int | None, limit: int) -> None:
     """Recent job runs with their counts."""
     from innsyn.auth import CLI_ACTOR
-    from innsyn.jobs.service import JobNotFound, get_run, list_runs, run_view
+    from innsyn.jobs.manage import JobNotFound, get_run, list_runs, run_view
 
     try:
         with _sessions(Settings())() as s:

@@ -45,7 +45,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
         base = Settings()
         yield Endpoints(base.opensearch_urls[0], base.tika_url)
         return
-    from innsyn.services import manager
+    from innsyn.backends import manager
 
     svc = Settings(
         data_dir=tmp_path_factory.mktemp("services"),

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from innsyn.auth import AuthError, authenticate, issue_api_key, list_api_keys, revoke_api_key
 from innsyn.harvest.registry import available
-from innsyn.jobs.service import (
+from innsyn.jobs.manage import (
     JobInvalid,
     JobNotFound,
     audit_log,
@@ -32,7 +32,7 @@ from innsyn.jobs.service import (
 )
 from innsyn.store.models import Enhet
 from web.admin_auth import current_actor, login_required, reject_huge_ids
-from web.services import services
+from web.resources import resources
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.url_value_preprocessor(reject_huge_ids)
@@ -46,7 +46,7 @@ def admin_actor() -> Any:
 def _agencies() -> list[Enhet]:
     actor = current_actor()
     assert actor is not None
-    with services().sessions() as s:
+    with resources().sessions() as s:
         query = select(Enhet).where(Enhet.parent_id.is_(None)).order_by(Enhet.navn)
         if not actor.site_admin:
             query = select(Enhet).where(Enhet.id == actor.agency_id)
@@ -59,7 +59,7 @@ def login() -> ResponseReturnValue:
     if request.method == "POST":
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")[:1000]
-        with services().sessions.begin() as s:
+        with resources().sessions.begin() as s:
             user = authenticate(s, username, password)
             user_id = user.id if user else None
         if user_id is not None:
@@ -83,7 +83,7 @@ def logout() -> ResponseReturnValue:
 @bp.get("/")
 @login_required
 def jobs() -> ResponseReturnValue:
-    with services().sessions() as s:
+    with resources().sessions() as s:
         views = [job_view(j) for j in list_jobs(s, g.actor)]
         names = {
             e.id: e.navn
@@ -140,7 +140,7 @@ def _job_form(
 def job_new() -> ResponseReturnValue:
     if request.method == "GET":
         return _job_form(None, {})
-    svc = services()
+    svc = resources()
     values = _form_values()
     try:
         with svc.sessions.begin() as s:
@@ -154,7 +154,7 @@ def job_new() -> ResponseReturnValue:
 
 def _job_or_404(job_id: int) -> dict[str, Any]:
     try:
-        with services().sessions() as s:
+        with resources().sessions() as s:
             return job_view(get_job(s, g.actor, job_id))
     except JobNotFound:
         abort(404)
@@ -164,7 +164,7 @@ def _job_or_404(job_id: int) -> dict[str, Any]:
 @login_required
 def job_detail(job_id: int) -> ResponseReturnValue:
     job = _job_or_404(job_id)
-    with services().sessions() as s:
+    with resources().sessions() as s:
         runs = [run_view(r) for r in list_runs(s, g.actor, job_id, 30)]
     return render_template("admin/job.html", job=job, runs=runs)
 
@@ -175,7 +175,7 @@ def job_edit(job_id: int) -> ResponseReturnValue:
     job = _job_or_404(job_id)
     if request.method == "GET":
         return _job_form(job, {})
-    svc = services()
+    svc = resources()
     values = _form_values()
     try:
         with svc.sessions.begin() as s:
@@ -191,7 +191,7 @@ def job_edit(job_id: int) -> ResponseReturnValue:
 @login_required
 def job_delete(job_id: int) -> ResponseReturnValue:
     try:
-        with services().sessions.begin() as s:
+        with resources().sessions.begin() as s:
             delete_job(s, g.actor, job_id)
     except JobNotFound:
         abort(404)
@@ -204,7 +204,7 @@ def job_delete(job_id: int) -> ResponseReturnValue:
 def job_run(job_id: int) -> ResponseReturnValue:
     full = request.form.get("full") == "1"
     try:
-        with services().sessions.begin() as s:
+        with resources().sessions.begin() as s:
             request_run(s, g.actor, job_id, full)
     except JobNotFound:
         abort(404)
@@ -216,7 +216,7 @@ def job_run(job_id: int) -> ResponseReturnValue:
 @login_required
 def run_detail(run_id: int) -> ResponseReturnValue:
     try:
-        with services().sessions() as s:
+        with resources().sessions() as s:
             run = run_view(get_run(s, g.actor, run_id))
     except JobNotFound:
         abort(404)
@@ -226,7 +226,7 @@ def run_detail(run_id: int) -> ResponseReturnValue:
 @bp.get("/audit")
 @login_required
 def audit_page() -> ResponseReturnValue:
-    with services().sessions() as s:
+    with resources().sessions() as s:
         entries = audit_log(s, g.actor, 200)
         rows = [
             {
@@ -249,13 +249,13 @@ def keys() -> ResponseReturnValue:
     error = None
     if request.method == "POST":
         try:
-            with services().sessions.begin() as s:
+            with resources().sessions.begin() as s:
                 _key, created = issue_api_key(
                     s, g.actor, request.form.get("name", ""), request.form.get("agency_id")
                 )
         except AuthError as exc:
             error = str(exc)
-    with services().sessions() as s:
+    with resources().sessions() as s:
         rows = list_api_keys(s, g.actor)
     return render_template(
         "admin/keys.html", keys=rows, created=created, error=error, agencies=_agencies()
@@ -266,7 +266,7 @@ def keys() -> ResponseReturnValue:
 @login_required
 def key_revoke(key_id: int) -> ResponseReturnValue:
     try:
-        with services().sessions.begin() as s:
+        with resources().sessions.begin() as s:
             revoke_api_key(s, g.actor, key_id)
     except LookupError:
         abort(404)

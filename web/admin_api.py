@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from innsyn.jobs.service import (
+from innsyn.jobs.manage import (
     JobInvalid,
     JobNotFound,
     create_job,
@@ -27,7 +27,7 @@ from innsyn.jobs.service import (
 )
 from web.admin_auth import key_required, reject_huge_ids
 from web.errors import api_error
-from web.services import services
+from web.resources import resources
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
 bp.url_value_preprocessor(reject_huge_ids)
@@ -54,14 +54,14 @@ def _invalid(exc: JobInvalid) -> ResponseReturnValue:
 @bp.get("/jobs")
 @key_required
 def jobs() -> ResponseReturnValue:
-    with services().sessions() as s:
+    with resources().sessions() as s:
         return jsonify({"jobs": [job_view(j) for j in list_jobs(s, g.actor)]})
 
 
 @bp.post("/jobs")
 @key_required
 def job_create() -> ResponseReturnValue:
-    svc = services()
+    svc = resources()
     with svc.sessions.begin() as s:
         job = create_job(s, svc.settings, g.actor, _body())
         view = job_view(job)
@@ -71,14 +71,14 @@ def job_create() -> ResponseReturnValue:
 @bp.get("/jobs/<int:job_id>")
 @key_required
 def job_get(job_id: int) -> ResponseReturnValue:
-    with services().sessions() as s:
+    with resources().sessions() as s:
         return jsonify(job_view(get_job(s, g.actor, job_id)))
 
 
 @bp.patch("/jobs/<int:job_id>")
 @key_required
 def job_patch(job_id: int) -> ResponseReturnValue:
-    svc = services()
+    svc = resources()
     with svc.sessions.begin() as s:
         view = job_view(update_job(s, svc.settings, g.actor, job_id, _body()))
     return jsonify(view)
@@ -87,7 +87,7 @@ def job_patch(job_id: int) -> ResponseReturnValue:
 @bp.delete("/jobs/<int:job_id>")
 @key_required
 def job_delete(job_id: int) -> ResponseReturnValue:
-    with services().sessions.begin() as s:
+    with resources().sessions.begin() as s:
         delete_job(s, g.actor, job_id)
     return "", 204
 
@@ -96,7 +96,7 @@ def job_delete(job_id: int) -> ResponseReturnValue:
 @key_required
 def job_run(job_id: int) -> ResponseReturnValue:
     full = request.args.get("full", "").lower() in ("1", "true", "yes")
-    with services().sessions.begin() as s:
+    with resources().sessions.begin() as s:
         view = job_view(request_run(s, g.actor, job_id, full))
     return jsonify(view), 202
 
@@ -104,12 +104,12 @@ def job_run(job_id: int) -> ResponseReturnValue:
 @bp.get("/jobs/<int:job_id>/runs")
 @key_required
 def job_runs(job_id: int) -> ResponseReturnValue:
-    with services().sessions() as s:
+    with resources().sessions() as s:
         return jsonify({"runs": [run_view(r) for r in list_runs(s, g.actor, job_id)]})
 
 
 @bp.get("/runs/<int:run_id>")
 @key_required
 def run_get(run_id: int) -> ResponseReturnValue:
-    with services().sessions() as s:
+    with resources().sessions() as s:
         return jsonify(run_view(get_run(s, g.actor, run_id)))

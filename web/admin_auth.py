@@ -11,7 +11,7 @@ from flask import abort, g, redirect, request, session, url_for
 from innsyn.auth import Actor, actor_for_api_key, actor_for_user
 from innsyn.store.models import User
 from web.errors import api_error
-from web.services import services
+from web.resources import resources
 
 MAX_ROW_ID = 2**31 - 1
 
@@ -30,7 +30,7 @@ def current_actor() -> Actor | None:
     actor = None
     user_id = session.get("user_id")
     if user_id is not None:
-        with services().sessions() as s:
+        with resources().sessions() as s:
             user = s.get(User, user_id)
             if user is not None and user.active:
                 actor = actor_for_user(user)
@@ -58,7 +58,7 @@ def key_required(view: Callable[..., Any]) -> Callable[..., Any]:
         scheme, _, token = header.partition(" ")
         actor = None
         if scheme.lower() == "bearer" and token:
-            with services().sessions.begin() as s:
+            with resources().sessions.begin() as s:
                 actor = actor_for_api_key(s, token.strip())
         if actor is None:
             resp = api_error(401, "unauthorized", "a valid admin API key is required")

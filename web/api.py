@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from innsyn.search.params import ParamError, bounded_int, parse_params
-from innsyn.search.service import search
+from innsyn.search.searcher import search
 from innsyn.search.visibility import public_document
 from innsyn.store.models import Enhet
 from web.openapi import openapi_document
@@ -20,7 +20,7 @@ from web.records import (
     saksmappe_or_404,
     send_original,
 )
-from web.services import services
+from web.resources import resources
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_OFFSET = 2**31 - 1
@@ -36,7 +36,7 @@ def cors(resp: Any) -> Any:
 
 @bp.get("/search")
 def api_search() -> ResponseReturnValue:
-    svc = services()
+    svc = resources()
     params = parse_params(request.args, svc.settings.max_query_length)
     result = search(svc.settings, svc.opensearch, params, agency_names=svc.agency_names)
     return jsonify(
@@ -54,19 +54,19 @@ def api_search() -> ResponseReturnValue:
 
 @bp.get("/journalpost/<jp_id>")
 def api_journalpost(jp_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         return jsonify(journalpost_or_404(session, jp_id))
 
 
 @bp.get("/saksmappe/<sak_id>")
 def api_saksmappe(sak_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         return jsonify(saksmappe_or_404(session, sak_id))
 
 
 @bp.get("/dokument/<doc_id>")
 def api_dokument(doc_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         doc = document_or_404(session, doc_id)
         body = public_document(doc)
         body["journalpost_id"] = doc.journalpost_id
@@ -76,7 +76,7 @@ def api_dokument(doc_id: str) -> ResponseReturnValue:
 
 @bp.get("/dokument/<doc_id>/content")
 def api_dokument_content(doc_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         return send_original(document_or_404(session, doc_id))
 
 
@@ -104,7 +104,7 @@ def api_enhet_list() -> ResponseReturnValue:
         raise ParamError("limit", "limit must be a number from 1 to 1000")
     if offset is None:
         raise ParamError("offset", f"offset must be a number from 0 to {MAX_OFFSET}")
-    with services().sessions() as session:
+    with resources().sessions() as session:
         query = select(Enhet).order_by(Enhet.navn, Enhet.id)
         parent = request.args.get("parent")
         if parent:
@@ -116,7 +116,7 @@ def api_enhet_list() -> ResponseReturnValue:
 
 @bp.get("/enhet/<enhet_id>")
 def api_enhet(enhet_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         enhet = session.get(Enhet, enhet_id)
         if enhet is None:
             from flask import abort

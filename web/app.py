@@ -18,10 +18,10 @@ from werkzeug.exceptions import HTTPException
 from innsyn.config import Settings
 from innsyn.keys import secret_key
 from innsyn.search.params import ParamError
-from innsyn.search.service import SearchUnavailable
+from innsyn.search.searcher import SearchUnavailable
 from web.jsonprovider import OrjsonProvider
 from web.ratelimit import storage_uri
-from web.services import Services
+from web.resources import Resources
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     json_provider = OrjsonProvider(app)
     json_provider.sort_keys = False
     app.json = json_provider
-    app.extensions["innsyn"] = Services(settings)
+    app.extensions["innsyn"] = Resources(settings)
 
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address

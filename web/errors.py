@@ -6,7 +6,7 @@ from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from innsyn.search.params import ParamError
-from innsyn.search.service import SearchUnavailable
+from innsyn.search.searcher import SearchUnavailable
 
 
 def api_error(status: int, code: str, message: str, parameter: str | None = None) -> Response:

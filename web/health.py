@@ -6,13 +6,13 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from innsyn.health import check_all
-from web.services import services
+from web.resources import resources
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    svc = services()
+    svc = resources()
     report = check_all(svc.settings, svc.engine, svc.opensearch)
     return jsonify(report), 200 if report["status"] == "ok" else 503

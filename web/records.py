@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from innsyn.search.visibility import document_visible, public_journalpost, public_saksmappe
 from innsyn.store.models import Dokumentbeskrivelse, Journalpost, Saksmappe
-from web.services import services
+from web.resources import resources
 
 
 def now() -> dt.datetime:
@@ -21,7 +21,7 @@ def now() -> dt.datetime:
 
 def journalpost_or_404(session: Session, jp_id: str) -> dict[str, Any]:
     jp = session.get(Journalpost, jp_id)
-    view = public_journalpost(jp, now(), services().settings) if jp else None
+    view = public_journalpost(jp, now(), resources().settings) if jp else None
     if view is None:
         abort(404)
     return view
@@ -29,7 +29,7 @@ def journalpost_or_404(session: Session, jp_id: str) -> dict[str, Any]:
 
 def saksmappe_or_404(session: Session, sak_id: str) -> dict[str, Any]:
     sak = session.get(Saksmappe, sak_id)
-    view = public_saksmappe(sak, now(), services().settings) if sak else None
+    view = public_saksmappe(sak, now(), resources().settings) if sak else None
     if view is None:
         abort(404)
     return view
@@ -46,7 +46,7 @@ def document_text(doc: Dokumentbeskrivelse) -> str | None:
     obj = next((o for o in doc.dokumentobjekter if o.text_sha256), None)
     if obj is None or obj.text_sha256 is None:
         return None
-    return services().blobs.read_text(obj.text_sha256)
+    return resources().blobs.read_text(obj.text_sha256)
 
 
 INLINE_TYPES = {"application/pdf", "text/plain", "image/png", "image/jpeg"}
@@ -57,7 +57,7 @@ def send_original(doc: Dokumentbeskrivelse) -> ResponseReturnValue:
     obj = next((o for o in doc.dokumentobjekter if o.sha256), None)
     if obj is None or obj.sha256 is None:
         abort(404)
-    path = services().blobs.path_for(obj.sha256)
+    path = resources().blobs.path_for(obj.sha256)
     if not path.is_file():
         abort(404)
     media_type = (obj.media_type or "application/octet-stream").split(";")[0]

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from innsyn.search.params import PERIODS, SearchParams, parse_params
 from innsyn.search.query_parser import parse_query, terms
-from innsyn.search.service import SearchResult, search
+from innsyn.search.searcher import SearchResult, search
 from innsyn.search.visibility import public_document
 from innsyn.store.models import Enhet
 from web.records import (
@@ -23,7 +23,7 @@ from web.records import (
     saksmappe_or_404,
     send_original,
 )
-from web.services import services
+from web.resources import resources
 
 bp = Blueprint("ui", __name__)
 
@@ -44,7 +44,7 @@ def link_with(**changes: Any) -> str:
 
 @bp.get("/")
 def search_page() -> ResponseReturnValue:
-    svc = services()
+    svc = resources()
     params = parse_params(request.args, svc.settings.max_query_length)
     result = search(svc.settings, svc.opensearch, params, agency_names=svc.agency_names)
     feed = url_for("ui.feed") + "?" + _query_string()
@@ -55,19 +55,19 @@ def search_page() -> ResponseReturnValue:
 
 @bp.get("/journalpost/<jp_id>")
 def journalpost_page(jp_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         return render_template("journalpost.html", jp=journalpost_or_404(session, jp_id))
 
 
 @bp.get("/saksmappe/<sak_id>")
 def saksmappe_page(sak_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         return render_template("saksmappe.html", sak=saksmappe_or_404(session, sak_id))
 
 
 @bp.get("/enhet/<enhet_id>")
 def enhet_page(enhet_id: str) -> ResponseReturnValue:
-    svc = services()
+    svc = resources()
     with svc.sessions() as session:
         enhet = session.get(Enhet, enhet_id)
         if enhet is None:
@@ -96,7 +96,7 @@ def highlight_text(text: str, words: list[str]) -> Markup:
 
 @bp.get("/dokument/<doc_id>")
 def dokument_page(doc_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         doc = document_or_404(session, doc_id)
         text = document_text(doc)
         words = terms(parse_query(request.args.get("q", "")))
@@ -110,7 +110,7 @@ def dokument_page(doc_id: str) -> ResponseReturnValue:
 
 @bp.get("/dokument/<doc_id>/original")
 def dokument_original(doc_id: str) -> ResponseReturnValue:
-    with services().sessions() as session:
+    with resources().sessions() as session:
         return send_original(document_or_404(session, doc_id))
 
 
@@ -158,7 +158,7 @@ def _atom(result: SearchResult, self_url: str, title: str) -> str:
 
 @bp.get("/feed.atom")
 def feed() -> ResponseReturnValue:
-    svc = services()
+    svc = resources()
     params = parse_params(request.args, svc.settings.max_query_length)
     params.sort = "date_desc"
     params.size = 50

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from innsyn.records import FileRecord
+from innsyn.harvest.records import FileRecord
 from innsyn.store.blobs import BlobStore, BlobStoreFull, BlobTooLarge
 from innsyn.store.models import Dokumentobjekt, utcnow
 

@@ -23,15 +23,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from innsyn.config import Settings
 from innsyn.harvest import upsert
 from innsyn.harvest.files import fetch_file
-from innsyn.harvest.runs import on_harvest_start, worker_name
-from innsyn.progress import Progress, ProgressCallback
-from innsyn.records import (
+from innsyn.harvest.records import (
     DeleteRecord,
     EnhetRecord,
     HarvestWarning,
     JournalpostRecord,
     SaksmappeRecord,
 )
+from innsyn.harvest.runs import on_harvest_start, worker_name
+from innsyn.progress import Progress, ProgressCallback
 from innsyn.store.blobs import BlobStore
 from innsyn.store.ids import stable_id
 from innsyn.store.models import Enhet, HarvestRun, Journalpost, Saksmappe, utcnow

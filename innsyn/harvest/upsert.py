@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from innsyn.language import detect_title_language
-from innsyn.records import (
+from innsyn.harvest.records import (
     DokumentRecord,
     EnhetRecord,
     JournalpostRecord,
@@ -19,6 +18,7 @@ from innsyn.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
+from innsyn.language import detect_title_language
 from innsyn.store.ids import stable_id
 from innsyn.store.models import (
     Dokumentbeskrivelse,

@@ -41,7 +41,7 @@ def run_job(
     progress: ProgressCallback | None = None,
 ) -> RunOutcome:
     """Run job ``job_id`` unless another worker holds it (status ``busy``)."""
-    from harvesters.base import HarvestError
+    from innsyn.harvest.contract import HarvestError
     from innsyn.harvest.pipeline import Interrupted, harvest
     from innsyn.harvest.registry import get_harvester
     from innsyn.http_client import HttpClient, HttpPolicy

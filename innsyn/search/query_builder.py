@@ -42,7 +42,7 @@ PREFIX_FIELDS = [
     "saksmappe.offentlig_tittel",
 ]
 HIDDEN_SOURCE = ["dokument_tekst", "offentlig_tittel_sensitiv", "korrespondansepart_sensitiv"]
-# What a search hit shows (``innsyn.search.service``); nothing else is fetched.
+# What a search hit shows (``innsyn.search.searcher``); nothing else is fetched.
 RESULT_FIELDS = [
     "id",
     "offentlig_tittel",

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from innsyn.auth import Actor
 from innsyn.config import Settings
-from innsyn.jobs.service import create_job
+from innsyn.jobs.manage import create_job
 from innsyn.store.models import Enhet, HarvestRun
 from tests.conftest import make_settings
 from tests.factories import store

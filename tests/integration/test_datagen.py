@@ -21,8 +21,8 @@ from bench.datagen import (
 )
 from bench.datagen_model import Generator, _Pools, _registry, agency_for
 from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.records import EnhetRecord, JournalpostRecord, SaksmappeRecord
 from innsyn.harvest.registry import get_harvester
-from innsyn.records import EnhetRecord, JournalpostRecord, SaksmappeRecord
 from innsyn.search.params import parse_params
 from innsyn.store.models import (
     Dokumentbeskrivelse,
@@ -299,7 +299,7 @@ def test_generated_documents_are_readable_by_tika(extraction, services):
 
 @pytest.mark.parametrize("seed", [3, 11])
 def test_sample_queries_find_hits_in_the_real_index(settings, tmp_path, seed):
-    from innsyn.search.service import search
+    from innsyn.search.searcher import search
     from innsyn.search_client import make_client
 
     stats = write_noark5(tmp_path / "q", QUERY_POOL_ENTRIES, seed=seed)

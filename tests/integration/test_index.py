@@ -265,7 +265,7 @@ def test_a_case_screened_later_leaves_no_trace_in_its_entries(settings):
     harvest screens the case title (entries unchanged), catch-up reindexes the entries;
     a new entry refreshes the case's entry count."""
     from innsyn.harvest.pipeline import harvest
-    from innsyn.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
+    from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
 
     sessions = store(settings)
     client = make_client(settings)
@@ -310,7 +310,7 @@ def test_a_case_screened_later_leaves_no_trace_in_its_entries(settings):
 
 def test_an_entry_moving_to_another_case_updates_both_counts(settings):
     from innsyn.harvest.pipeline import harvest
-    from innsyn.records import JournalpostRecord, SaksmappeRecord
+    from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord
 
     sessions = store(settings)
     client = make_client(settings)

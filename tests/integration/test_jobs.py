@@ -16,10 +16,7 @@ from sqlalchemy import func, select
 
 from innsyn.auth import Actor
 from innsyn.jobs import lease
-from innsyn.jobs.runner import run_job
-from innsyn.jobs.schedule import ScheduleError, parse_schedule
-from innsyn.jobs.scheduler import JobScheduler
-from innsyn.jobs.service import (
+from innsyn.jobs.manage import (
     JobInvalid,
     JobNotFound,
     audit_log,
@@ -30,6 +27,9 @@ from innsyn.jobs.service import (
     list_runs,
     update_job,
 )
+from innsyn.jobs.runner import run_job
+from innsyn.jobs.schedule import ScheduleError, parse_schedule
+from innsyn.jobs.scheduler import JobScheduler
 from innsyn.store.models import Enhet, HarvestRun, Job, Journalpost
 from tests.conftest import ROOT, make_settings
 from tests.factories import store

@@ -29,8 +29,8 @@ from innsyn.harvest.runs import (
     process_alive,
     worker_name,
 )
+from innsyn.jobs.manage import create_job
 from innsyn.jobs.scheduler import JobScheduler
-from innsyn.jobs.service import create_job
 from innsyn.store.blobs import STALE_TMP_SECONDS, BlobStore
 from innsyn.store.models import Enhet, HarvestRun, utcnow
 from tests.conftest import ROOT, make_settings

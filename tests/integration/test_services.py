@@ -11,10 +11,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from innsyn.backends import artifacts, manager
+from innsyn.backends.java import ServiceError, find_java
 from innsyn.cli import main
 from innsyn.config import Settings
-from innsyn.services import artifacts, manager
-from innsyn.services.java import ServiceError, find_java
 
 
 def test_opensearch_norwegian_analyzer_stems(services):

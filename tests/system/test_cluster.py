@@ -26,14 +26,14 @@ import pytest
 from sqlalchemy import select
 
 from harvesters.noark5 import Noark5Harvester
+from innsyn.backends.artifacts import ensure_opensearch
+from innsyn.backends.java import find_java
+from innsyn.backends.manager import RUNNER_MAIN
 from innsyn.config import Settings
 from innsyn.harvest.pipeline import harvest
 from innsyn.indexing.indexer import status
 from innsyn.indexing.names import KINDS, alias_name
 from innsyn.search_client import make_client
-from innsyn.services.artifacts import ensure_opensearch
-from innsyn.services.java import find_java
-from innsyn.services.manager import RUNNER_MAIN
 from innsyn.store.models import Journalpost
 from tests.conftest import make_settings
 from tests.factories import store

@@ -25,13 +25,13 @@ import pytest
 from sqlalchemy import event, func, select
 
 from harvesters.noark5 import Noark5Harvester
+from innsyn.backends import manager
 from innsyn.config import Settings
 from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.records import JournalpostRecord
 from innsyn.indexing.indexer import catch_up, pending_count, status
 from innsyn.indexing.names import KINDS, alias_name
-from innsyn.records import JournalpostRecord
 from innsyn.search_client import make_client
-from innsyn.services import manager
 from innsyn.store.blobs import BlobStoreFull
 from innsyn.store.db import make_engine, make_sessionmaker, migrate
 from innsyn.store.models import (

@@ -13,7 +13,7 @@ Invalid values of known parameters are refused, which the status and schema chec
 The admin API (``/api/v1/admin``, Bearer API keys) is not in the served document, which
 describes the public search API. So that its authorised paths are fuzzed too, this file
 carries an OpenAPI description of it (``ADMIN_SPEC``, written from ``web/admin_api.py``
-and ``innsyn/jobs/service.py``) and runs it with a real agency API key.
+and ``innsyn/jobs/manage.py``) and runs it with a real agency API key.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from innsyn.auth import Actor, create_api_key
 from innsyn.config import Settings
-from innsyn.jobs.service import create_job
+from innsyn.jobs.manage import create_job
 from innsyn.store.models import Journalpost
 from tests.conftest import make_settings
 from tests.system.test_api_fuzz import populate

@@ -10,5 +10,5 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def services() -> None:
+def resources() -> None:
     pytest.fail("a unit test may not use the real services; move it to tests/integration")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from innsyn.auth import Actor, create_api_key, create_user
-from innsyn.jobs.service import create_job
+from innsyn.jobs.manage import create_job
 from innsyn.store.models import AuditEntry, Enhet, Job
 from tests.conftest import make_settings
 from tests.factories import store

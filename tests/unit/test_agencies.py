@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from innsyn.agencies import import_agencies, load_registry_agencies
 from innsyn.cli import main
-from innsyn.records import EnhetRecord
+from innsyn.harvest.records import EnhetRecord
 from innsyn.store.models import Enhet
 from tests.factories import store
 

@@ -20,10 +20,10 @@ from sqlalchemy.orm import selectinload
 from bench.datagen import write_noark5
 from innsyn.harvest import upsert
 from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
 from innsyn.harvest.registry import get_harvester
 from innsyn.indexing import rows
 from innsyn.indexing.documents import journalpost_document, saksmappe_document
-from innsyn.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
 from innsyn.store.blobs import BlobStore
 from innsyn.store.models import (
     Dokumentbeskrivelse,

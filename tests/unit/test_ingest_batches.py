@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from innsyn.harvest import upsert
 from innsyn.harvest.pipeline import harvest
-from innsyn.records import JournalpostRecord, SaksmappeRecord
+from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord
 from innsyn.store.models import Journalpost, Saksmappe
 from tests.factories import store
 
@@ -126,7 +126,7 @@ def test_a_failing_batch_is_replayed_record_by_record(offline_settings, monkeypa
 def test_a_withdrawal_in_the_same_batch_as_its_entry_takes_effect(offline_settings):
     """A source that publishes an entry and withdraws it before the batch is written
     (both the fresh-source and the record-by-record path): it ends up deleted."""
-    from innsyn.records import DeleteRecord
+    from innsyn.harvest.records import DeleteRecord
 
     settings = offline_settings.model_copy(update={"harvest_commit_every": 50})
     sessions = store(settings)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from harvesters.base import HarvestError
 from harvesters.einnsyn_jsonld import EinnsynJsonldHarvester
-from innsyn.records import DeleteRecord, HarvestWarning, JournalpostRecord, SaksmappeRecord
+from innsyn.harvest.contract import HarvestError
+from innsyn.harvest.records import DeleteRecord, HarvestWarning, JournalpostRecord, SaksmappeRecord
 
 ROOT = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 EKS = "felleslosninger-docs/resources/einnsyn/eksempelfiler"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from harvesters.base import HarvestError
 from harvesters.n5ws import N5wsHarvester
+from innsyn.harvest.contract import HarvestError
 from innsyn.harvest.pipeline import harvest
 from innsyn.http_client import HttpClient, HttpPolicy
 from innsyn.store.models import Dokumentobjekt, Journalpost, Korrespondansepart

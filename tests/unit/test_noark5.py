@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 
-from harvesters.base import HarvestError
 from harvesters.noark5 import Noark5Harvester
-from innsyn.records import EnhetRecord, HarvestWarning, JournalpostRecord, SaksmappeRecord
+from innsyn.harvest.contract import HarvestError
+from innsyn.harvest.records import EnhetRecord, HarvestWarning, JournalpostRecord, SaksmappeRecord
 
 ARKADE = "arkade5/src/Arkivverket.Arkade.Core.Tests/TestData"
 EINNSYN = "felleslosninger-docs/resources/einnsyn/eksempelfiler"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from harvesters.base import HarvestError
 from harvesters.oep import OepHarvester
 from harvesters.xmlsafe import repair_encoding
-from innsyn.records import EnhetRecord, JournalpostRecord, SaksmappeRecord
+from innsyn.harvest.contract import HarvestError
+from innsyn.harvest.records import EnhetRecord, JournalpostRecord, SaksmappeRecord
 
 SAMPLE = "difi-einnsyn-klient/eksempelfiler/einnsyn difi fulltekst -minimal.xml"
 

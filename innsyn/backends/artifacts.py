@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from innsyn.backends.java import ServiceError, find_maven
 from innsyn.config import Settings
-from innsyn.services.java import ServiceError, find_maven
 
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 RUNNER_GROUP = "org.codelibs.opensearch"

@@ -19,7 +19,7 @@ from innsyn.search.query_builder import (
     search_body,
 )
 from innsyn.search.query_parser import parse_query
-from innsyn.search.service import search
+from innsyn.search.searcher import search
 from innsyn.search_client import make_client
 from innsyn.store.models import Enhet
 from tests.factories import add_entry, store

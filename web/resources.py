@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from innsyn.store.blobs import BlobStore
 
 
-class Services:
+class Resources:
     """Lazily created shared clients for one app."""
 
     def __init__(self, settings: Settings) -> None:
@@ -55,7 +55,7 @@ class Services:
         return BlobStore(self.settings.resolved_blob_dir)
 
 
-def services() -> Services:
-    """The ``Services`` of the running app."""
-    svc: Services = current_app.extensions["innsyn"]
+def resources() -> Resources:
+    """The ``Resources`` of the running app."""
+    svc: Resources = current_app.extensions["innsyn"]
     return svc

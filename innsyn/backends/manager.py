@@ -21,10 +21,10 @@ from typing import Any
 
 import httpx
 
+from innsyn.backends.artifacts import ensure_opensearch, ensure_tika
+from innsyn.backends.java import ServiceError, find_java
+from innsyn.backends.pdf import tiny_pdf
 from innsyn.config import Settings
-from innsyn.services.artifacts import ensure_opensearch, ensure_tika
-from innsyn.services.java import ServiceError, find_java
-from innsyn.services.pdf import tiny_pdf
 
 Echo = Callable[[str], None]
 RUNNER_MAIN = "org.codelibs.opensearch.runner.OpenSearchRunner"

@@ -1,7 +1,7 @@
 """The harvester plugin contract.
 
 A harvester turns one source (a file, a directory, an archive, a URL) into a stream of
-normalised records (``innsyn.records``). It knows nothing of the store or the index:
+normalised records (``innsyn.harvest.records``). It knows nothing of the store or the index:
 the harvest pipeline (``innsyn.harvest.pipeline``) does the rest. Plugins register in
 the ``innsyn.harvesters`` entry-point group.
 
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from innsyn.harvest.records import Record
 from innsyn.http_client import HttpClient, HttpFailure
-from innsyn.records import Record
 
 
 class HarvestError(Exception):
