@@ -1,14 +1,11 @@
-"""The two fast paths of a first harvest must change nothing but speed:
-
-- a fresh source's records are written as plain multi-row inserts (``FreshRows``); the
-  store must hold exactly what the record-by-record ORM path writes;
-- indexing reads rows with Core queries into light objects (``innsyn.indexing.rows``);
-  the index documents must be exactly those built from ORM-loaded rows.
+"""The fast path of a first harvest must change nothing but speed:
+a fresh source's records are written as plain multi-row inserts (``FreshRows``); the store
+must hold exactly what the record-by-record ORM path writes. (The light index rows are
+tested in test_index_rows.py.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -22,16 +19,11 @@ from innsyn.harvest import upsert
 from innsyn.harvest.pipeline import harvest
 from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
 from innsyn.harvest.registry import get_harvester
-from innsyn.indexing import rows
-from innsyn.indexing.documents import journalpost_document, saksmappe_document
-from innsyn.store.blobs import BlobStore
 from innsyn.store.models import (
-    Dokumentbeskrivelse,
-    Enhet,
     Journalpost,
     Saksmappe,
 )
-from tests.factories import add_entry, screen_entry, store
+from tests.factories import store
 
 TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 MIXED = TESTDATA / "documaster-nev-samples/0.2.0/valid-mixed-archive/extraction"
@@ -161,91 +153,3 @@ def test_fresh_source_repeating_a_case_and_an_entry(offline_settings):
         titles = dict(s.execute(select(Journalpost.system_id, Journalpost.offentlig_tittel)).all())
         assert titles == {"J0": "Brev 0", "J1": "Brev 1b", "J2": "Brev 2"}
         assert all(jp.saksmappe_id == case.id for jp in s.scalars(select(Journalpost)).all())
-
-
-def _orm_entries(session: Any) -> list[Journalpost]:
-    return list(
-        session.scalars(
-            select(Journalpost)
-            .options(
-                selectinload(Journalpost.saksmappe),
-                selectinload(Journalpost.enhet).selectinload(Enhet.parent),
-                selectinload(Journalpost.skjerming),
-                selectinload(Journalpost.korrespondanseparter),
-                selectinload(Journalpost.dokumentbeskrivelser).selectinload(
-                    Dokumentbeskrivelse.dokumentobjekter
-                ),
-                selectinload(Journalpost.dokumentbeskrivelser).selectinload(
-                    Dokumentbeskrivelse.skjerming
-                ),
-            )
-            .order_by(Journalpost.id)
-        )
-    )
-
-
-def test_light_rows_build_the_same_index_documents(extraction, offline_settings):
-    settings = offline_settings
-    sessions = store(settings)
-    harvest(
-        settings,
-        sessions,
-        get_harvester("noark5", str(extraction)),
-        "gen",
-        extract=False,
-        index=False,
-    )
-    harvest(settings, sessions, get_harvester("noark5", str(MIXED)), "mix", extract=False)
-    blobs = BlobStore(settings.resolved_blob_dir)
-    pdf = blobs.put_bytes(b"%PDF-1.4\n" + bytes(range(256)))
-    text = blobs.put_text("Vedtaket gjelder reguleringsplan for Fjordbyen.")
-    hidden = blobs.put_text("Helseopplysninger om Per Hemmelig")
-    with sessions.begin() as s:
-        kommune = Enhet(id="en_k", navn="Fjordvik kommune")
-        etat = Enhet(id="en_e", navn="Plan- og bygningsetaten", parent=kommune)
-        jp = add_entry(s, "Vedtak om reguleringsplan", seq=55, nr=2, enhet=etat)
-        screen_entry(jp, pdf.sha256, pdf.size, text.sha256, hidden.sha256)
-        gone = add_entry(s, "Slettet brev", seq=55, nr=3, enhet=etat, sak=jp.saksmappe)
-        gone.deleted_at = dt.datetime.now(dt.UTC)
-    with sessions() as s:
-        orm = _orm_entries(s)
-        light = rows.journalposts(s, [], "", 100_000, rows.Agencies(s))
-        assert [e.id for e in light] == [e.id for e in orm]
-        assert len(orm) > 400
-        for a, b in zip(orm, light, strict=True):
-            assert journalpost_document(settings, blobs, b) == journalpost_document(
-                settings, blobs, a
-            ), a.id
-        cases = list(
-            s.scalars(
-                select(Saksmappe)
-                .options(
-                    selectinload(Saksmappe.enhet).selectinload(Enhet.parent),
-                    selectinload(Saksmappe.journalposter),
-                )
-                .order_by(Saksmappe.id)
-            )
-        )
-        light_cases = rows.saksmapper(s, [], "", 100_000, rows.Agencies(s))
-        assert [saksmappe_document(c, c.journalpost_count) for c in light_cases] == [
-            saksmappe_document(c, sum(1 for j in c.journalposter if j.deleted_at is None))
-            for c in cases
-        ]
-        counts = {c.id: c.journalpost_count for c in light_cases}
-        assert counts[jp.saksmappe_id] == 1, "the deleted entry is not counted"
-        texts = [journalpost_document(settings, blobs, e)["dokument_tekst"] for e in light]
-        assert any(t and "Fjordbyen" in t for t in texts)
-        assert not any(t and "Hemmelig" in t for t in texts)
-
-
-def test_light_rows_see_an_agency_added_during_indexing(offline_settings):
-    sessions = store(offline_settings)
-    with sessions.begin() as s:
-        add_entry(s, "Før", enhet=Enhet(id="en_old", navn="Gammel etat"))
-    with sessions() as s:
-        agencies = rows.Agencies(s)
-    with sessions.begin() as s:
-        add_entry(s, "Etter", seq=2, enhet=Enhet(id="en_new", navn="Ny etat"))
-    with sessions() as s:
-        entries = rows.journalposts(s, [], "", 100, agencies)
-    assert sorted(e.enhet.navn for e in entries) == ["Gammel etat", "Ny etat"]
