@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask, current_app, render_template
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask.wrappers import Request
@@ -19,7 +20,6 @@ from innsyn.config import Settings
 from innsyn.keys import secret_key
 from innsyn.search.params import ParamError
 from innsyn.search.searcher import SearchUnavailable
-from web.jsonprovider import OrjsonProvider
 from web.ratelimit import storage_uri
 from web.resources import Resources
 
@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.session_interface = CookieSessions()
-    json_provider = OrjsonProvider(app)
+    json_provider = DefaultJSONProvider(app)
     json_provider.sort_keys = False
     app.json = json_provider
     app.extensions["innsyn"] = Resources(settings)

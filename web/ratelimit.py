@@ -6,6 +6,15 @@ whenever its previous 10 ms timer has fired: under steady traffic that is a thre
 second per worker. Expiry does not depend on the sweep (counters and windows are checked
 against the clock when read); it only frees memory. Here the sweep runs in the calling
 thread, at most once a second.
+
+This reaches into private, name-mangled methods of ``limits.storage.MemoryStorage``
+(``__schedule_expiry``, overridden; ``__expire_events``, called), which
+``tests/unit/test_ratelimit.py`` checks against the installed version. It pays for itself
+(``.venv/bin/python -m bench.shims``; flask-limiter 4.1.1, limits 5.8.0, 2 cores, four
+runs): a request through flask-limiter 12 ms after the previous one, as a worker thread
+sees them under moderate traffic, costs 1.2-1.5 ms in-process with the stock storage and
+0.85-0.97 ms with this one, 0.3-0.6 ms saved (23-46% of a 1.3 ms search request); back
+to back, while the stock timer is still alive, 20-110 µs saved.
 """
 
 from __future__ import annotations

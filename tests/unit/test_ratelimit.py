@@ -1,12 +1,15 @@
-"""The in-process rate-limit store: limits hold, windows expire, no thread per request."""
+"""The in-process rate-limit store: limits hold, windows expire, no thread per request; and
+the private internals of ``limits`` it relies on are still there."""
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 
+import limits
 from limits import parse
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from web.ratelimit import SweepingMemoryStorage, storage_uri
@@ -62,3 +65,55 @@ def test_expired_counters_are_swept(monkeypatch):
     limiter.hit(one_second, "new")
     assert set(store.storage) == {k for k in store.storage if "new" in k}
     assert len(store.storage) == 1
+
+
+# -- what web.ratelimit relies on inside ``limits`` (private, name-mangled) --------------
+
+PRIVATE = ("_MemoryStorage__schedule_expiry", "_MemoryStorage__expire_events")
+HIT_PATHS = ("incr", "decr", "acquire_entry")
+
+
+def _changed(what: str) -> str:
+    return (
+        f"limits {limits.__version__}: {what}. web/ratelimit.py overrides the private "
+        "MemoryStorage.__schedule_expiry and calls MemoryStorage.__expire_events; adapt it "
+        "to this version of limits or remove it (measure with python -m bench.shims)"
+    )
+
+
+def test_the_private_methods_of_limits_memory_storage_are_as_the_shim_expects():
+    for name in PRIVATE:
+        method = getattr(MemoryStorage, name, None)
+        assert callable(method), _changed(f"MemoryStorage.{name} no longer exists")
+        params = list(inspect.signature(method).parameters)
+        assert params == ["self"], _changed(f"MemoryStorage.{name} now takes {params}")
+    for name in HIT_PATHS:
+        code = inspect.unwrap(getattr(MemoryStorage, name)).__code__
+        assert PRIVATE[0] in code.co_names, _changed(
+            f"MemoryStorage.{name} no longer calls {PRIVATE[0]}"
+        )
+    params = inspect.signature(MemoryStorage.__init__).parameters
+    assert list(params)[:3] == ["self", "uri", "wrap_exceptions"], _changed(
+        f"MemoryStorage.__init__ now takes {list(params)}"
+    )
+
+
+def test_the_stock_memory_storage_still_starts_a_thread_per_sweep(monkeypatch):
+    """The reason for the shim: should ``limits`` stop doing this, the shim can go."""
+    store = MemoryStorage()
+    limiter = FixedWindowRateLimiter(store)
+    started: list[threading.Thread] = []
+    original = threading.Thread.start
+
+    def counting_start(self: threading.Thread) -> None:
+        started.append(self)
+        original(self)
+
+    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    item = parse("1000 per minute")
+    for _ in range(3):
+        time.sleep(0.03)
+        limiter.hit(item, "client")
+    assert len(started) == 3, _changed(
+        f"its memory storage started {len(started)} threads for 3 spaced hits, not 3"
+    )
