@@ -31,6 +31,15 @@ class Endpoints:
     started: Settings | None = None
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the harvesters' golden files (tests/harvesters/) instead of comparing",
+    )
+
+
 @pytest.fixture(scope="session")
 def testdata() -> Path:
     if not TESTDATA.is_dir():
