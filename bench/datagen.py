@@ -684,7 +684,7 @@ def sample_queries(seed: int = 1, n: int = 50) -> list[dict[str, str]]:
     ``journaldato_from``/``_to`` and ``sort``. Every value comes from the first
     ``QUERY_POOL_ENTRIES`` entries, which every generation of that size or more holds.
     """
-    from innsyn.harvest.upsert import enhet_id
+    from innsyn.harvest.values import enhet_id
 
     rng = random.Random(f"queries:{seed}")
     cases, entries = _query_pool(seed)

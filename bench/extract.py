@@ -83,7 +83,7 @@ def make_source(opts: BenchOptions) -> Path:
 def timed_harvest(settings: Settings, sessions: Any, source: Path, key: str) -> HarvestTiming:
     """Harvest ``source`` (everything: store, files, extraction, index); time the whole
     run and its extraction phase."""
-    from innsyn.harvest.pipeline import harvest
+    from innsyn.harvest.pipeline import RunContext, harvest
     from innsyn.harvest.registry import get_harvester
 
     marks: dict[str, float] = {}
@@ -97,7 +97,7 @@ def timed_harvest(settings: Settings, sessions: Any, source: Path, key: str) -> 
 
     harvester = get_harvester("noark5", str(source), {})
     started = time.perf_counter()
-    report = harvest(settings, sessions, harvester, key, progress)
+    report = harvest(harvester, RunContext(settings, sessions, key, progress))
     seconds = time.perf_counter() - started
     extraction = 0.0
     if "extracted" in marks:

@@ -132,7 +132,8 @@ def import_agencies(
 
     A record whose org number was already imported in this run (Oslo is both county and
     municipality) is counted as a duplicate and not applied twice."""
-    from innsyn.harvest.upsert import enhet_id, upsert_enhet
+    from innsyn.harvest.values import enhet_id
+    from innsyn.harvest.writer import upsert_enhet
 
     counts: Counter[str] = Counter()
     known: dict[str, str] = {}

@@ -1,4 +1,5 @@
-"""``innsyn harvest run`` and ``innsyn harvesters list``."""
+"""``innsyn harvest run`` (``innsyn.harvest.pipeline.run_source`` for one source) and
+``innsyn harvesters list``."""
 
 from __future__ import annotations
 
@@ -32,41 +33,40 @@ def run_cmd(
     """Harvest LOCATION with HARVESTER (see 'innsyn harvesters list')."""
     from innsyn.cli_errors import fail, one_line_errors
     from innsyn.harvest.contract import HarvestError
-    from innsyn.harvest.pipeline import harvest as run_harvest
-    from innsyn.harvest.registry import get_harvester
+    from innsyn.harvest.pipeline import RunContext, run_source
+    from innsyn.harvest.registry import available
     from innsyn.harvest.runs import what_became_of_the_run, worker_name
     from innsyn.http_client import HttpClient, HttpPolicy
     from innsyn.store.db import make_engine, make_sessionmaker, migrate
 
+    installed = available()
+    if harvester not in installed:
+        names = ", ".join(sorted(installed)) or "none"
+        fail(f"no harvester named {harvester!r} (installed: {names})", 2)
     settings = Settings()
     key = source_key or f"{harvester}:{location}"
-    worker = worker_name()
-    with HttpClient(HttpPolicy.from_settings(settings)) as http:
-        try:
-            instance = get_harvester(
-                harvester, location, {"complete": "true" if complete else ""}, http=http
-            )
-        except KeyError as exc:
-            fail(str(exc.args[0]), 2)
-        engine = make_engine(settings)
-        sessions = make_sessionmaker(engine)
+    engine = make_engine(settings)
+    run = RunContext(
+        settings,
+        make_sessionmaker(engine),
+        key,
+        click.echo,
+        extract=not no_extract,
+        index=not no_index,
+        worker=worker_name(),
+    )
 
-        def after() -> str:
-            return what_became_of_the_run(sessions, worker)
+    def after() -> str:
+        return what_became_of_the_run(run.sessions, run.worker or "")
 
-        # a HarvestError is the source's fault: said in full
-        with one_line_errors(f"harvest of {key}", after, expected=(HarvestError,)):
-            migrate(engine)
-            report = run_harvest(
-                settings,
-                sessions,
-                instance,
-                key,
-                click.echo,
-                extract=not no_extract,
-                index=not no_index,
-                worker=worker,
-            )
+    params = {"complete": "true" if complete else ""}
+    # a HarvestError is the source's fault: said in full
+    with (
+        HttpClient(HttpPolicy.from_settings(settings)) as http,
+        one_line_errors(f"harvest of {key}", after, expected=(HarvestError,)),
+    ):
+        migrate(engine)
+        report = run_source(run, harvester, location, params, http=http)
     click.echo(report.summary())
     for message in report.errors[:10]:
         click.echo(f"  error: {message}")

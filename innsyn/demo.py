@@ -1,7 +1,8 @@
 """Demo data: the agency registries and sample journals from ``../shared/testdata``.
 
 ``innsyn demo load`` migrates the database, creates the indices, and harvests each
-demo source whose harvester is installed, so a new user sees real public data.
+demo source whose harvester is installed (``innsyn.harvest.pipeline.run_source``), so
+a new user sees real public data.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def load_demo(settings: Settings, echo: Echo, testdata: Path = TESTDATA) -> int:
         )
         echo(f"agency registries: {counts}")
     try:
-        from innsyn.harvest.pipeline import harvest
-        from innsyn.harvest.registry import available, get_harvester
+        from innsyn.harvest.pipeline import RunContext, run_source
+        from innsyn.harvest.registry import available
     except ImportError:
         echo("no harvester is installed yet: the web UI starts with an empty index")
         return 0
@@ -69,8 +70,8 @@ def load_demo(settings: Settings, echo: Echo, testdata: Path = TESTDATA) -> int:
                 echo(f"skipped {kind} {rel}: harvester or data not available")
                 continue
             echo(f"harvesting {kind} {rel}")
-            instance = get_harvester(kind, str(location), http=http)
-            report = harvest(settings, sessions, instance, source_key, echo)
+            run = RunContext(settings, sessions, source_key, echo)
+            report = run_source(run, kind, str(location), http=http)
             echo(f"  {report.summary()}")
             done += 1
     return done

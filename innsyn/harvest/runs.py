@@ -1,4 +1,8 @@
-"""Harvest runs whose process died: found and closed as ``abandoned``.
+"""Run statuses, and harvest runs whose process died: found and closed as ``abandoned``.
+
+A run row (``HarvestRun``) is written ``running`` as a harvest starts and closed with
+one of the other ``RunStatus`` values by ``innsyn.harvest.pipeline``, the job runner
+(``innsyn.jobs.runner``) or, for a dead process, by ``close_abandoned`` here.
 
 A run's ``worker`` is ``host:pid:random`` (``worker_name()``), so a run left ``running``
 by a process that was killed (SIGKILL, out of memory, a reboot) can be recognised: its
@@ -20,6 +24,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -29,17 +34,30 @@ from innsyn.digits import ascii_int
 from innsyn.store.blobs import BlobStore
 from innsyn.store.models import HarvestRun, utcnow
 
-ABANDONED = "abandoned"
-STATUS_NOTES = {
-    "running": (
+
+class RunStatus(StrEnum):
+    """The status of a harvest run (a ``HarvestRun`` row, a report, a job's last run).
+
+    A ``StrEnum``: it is stored, compared and shown as its plain string."""
+
+    RUNNING = "running"
+    OK = "ok"
+    OK_WITH_ERRORS = "ok_with_errors"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    ABANDONED = "abandoned"
+
+
+STATUS_NOTES: dict[str, str] = {
+    RunStatus.RUNNING: (
         "In progress, unless its process died on another machine (a dead process of this "
         "machine is noticed when the next harvest or the scheduler starts)."
     ),
-    "ok": "Completed.",
-    "ok_with_errors": "Completed; some records or files failed (see the errors).",
-    "failed": "Stopped by an error (see the errors); what it had committed is kept.",
-    "interrupted": "Stopped on request; the batch in hand was committed.",
-    ABANDONED: (
+    RunStatus.OK: "Completed.",
+    RunStatus.OK_WITH_ERRORS: "Completed; some records or files failed (see the errors).",
+    RunStatus.FAILED: "Stopped by an error (see the errors); what it had committed is kept.",
+    RunStatus.INTERRUPTED: "Stopped on request; the batch in hand was committed.",
+    RunStatus.ABANDONED: (
         "Its process ended without finishing (killed, crashed or restarted); what it had "
         "committed is kept and the next run harvests the rest."
     ),
@@ -136,7 +154,7 @@ def close_abandoned(
     with sessions() as s:
         candidates = s.execute(
             select(HarvestRun.id, HarvestRun.worker, HarvestRun.started_at).where(
-                HarvestRun.status == "running"
+                HarvestRun.status == RunStatus.RUNNING
             )
         ).all()
     closed: list[int] = []
@@ -160,14 +178,14 @@ def _mark(sessions: sessionmaker[Session], run_id: int, reason: str, found_by: s
     now = utcnow()
     with sessions.begin() as s:
         run = s.get(HarvestRun, run_id)
-        if run is None or run.status != "running":
+        if run is None or run.status != RunStatus.RUNNING:
             return False
         line = f"{now:%Y-%m-%d %H:%M:%S} {reason}" + (f" (found by {found_by})" if found_by else "")
         result = s.execute(
             update(HarvestRun)
-            .where(HarvestRun.id == run_id, HarvestRun.status == "running")
+            .where(HarvestRun.id == run_id, HarvestRun.status == RunStatus.RUNNING)
             .values(
-                status=ABANDONED,
+                status=RunStatus.ABANDONED,
                 finished_at=now,
                 errors=[*(run.errors or []), reason],
                 log_tail=[*(run.log_tail or []), line],
@@ -214,7 +232,7 @@ def what_became_of_the_run(sessions: sessionmaker[Session], worker: str) -> str:
         return f"its run could not be looked up ({type(exc).__name__})"
     if run is None:
         return "no run was recorded"
-    if run.status == "running":
+    if run.status == RunStatus.RUNNING:
         return (
             f"run {run.id} could not be marked failed; it is closed as abandoned when the "
             "next harvest or the scheduler starts"

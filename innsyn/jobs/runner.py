@@ -1,5 +1,5 @@
-"""Running one job: take its lease, harvest with its state and credentials, save the
-new state only when the run completes.
+"""Running one job: take its lease, harvest its source (``pipeline.run_source``) with its
+state and credentials, save the new state only when the run completes.
 
 A killed run leaves the old state (and an expiring lease), so the next run harvests the
 same changes again; upserts are idempotent, so nothing is duplicated.
@@ -9,21 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
+from innsyn.harvest.runs import RunStatus
 from innsyn.jobs import lease
 from innsyn.keys import decrypt_credentials
 from innsyn.progress import ProgressCallback
 from innsyn.store.models import HarvestRun, Job, utcnow
 
 
+class NotRun(StrEnum):
+    """Why a job did not run at all (no run row was written)."""
+
+    BUSY = "busy"
+    MISSING = "missing"
+
+
 @dataclass
 class RunOutcome:
+    """What became of one attempt to run a job: a run status, or why it did not run."""
+
     job_id: int
-    status: str
+    status: RunStatus | NotRun
     run_id: int | None = None
     summary: str = ""
     http_requests: int = 0
@@ -42,23 +53,22 @@ def run_job(
 ) -> RunOutcome:
     """Run job ``job_id`` unless another worker holds it (status ``busy``)."""
     from innsyn.harvest.contract import HarvestError
-    from innsyn.harvest.pipeline import Interrupted, harvest
-    from innsyn.harvest.registry import get_harvester
+    from innsyn.harvest.pipeline import Interrupted, RunContext, run_source
     from innsyn.http_client import HttpClient, HttpPolicy
 
     if not lease.acquire(sessions, job_id, worker, settings.job_lease_seconds):
-        return RunOutcome(job_id, "busy", summary="already running in another worker")
+        return RunOutcome(job_id, NotRun.BUSY, summary="already running in another worker")
     try:
         with sessions.begin() as s:
             job = s.get(Job, job_id)
             if job is None:
-                return RunOutcome(job_id, "missing", summary="the job was deleted")
+                return RunOutcome(job_id, NotRun.MISSING, summary="the job was deleted")
             requested = job.run_requested
             job.run_requested = None
             s.execute(
                 update(HarvestRun)
-                .where(HarvestRun.job_id == job_id, HarvestRun.status == "running")
-                .values(status="abandoned", finished_at=utcnow())
+                .where(HarvestRun.job_id == job_id, HarvestRun.status == RunStatus.RUNNING)
+                .values(status=RunStatus.ABANDONED, finished_at=utcnow())
             )
             full = bool(full) or requested == "full"
             if requested and trigger == "schedule":
@@ -72,39 +82,38 @@ def run_job(
             HttpPolicy.from_settings(settings, job.politeness), auth=auth, headers=headers
         )
         with http, lease.Heartbeat(sessions, job_id, worker, settings.job_lease_seconds) as beat:
-            harvester = get_harvester(
-                job.harvester, job.location, job.params or {}, http=http, state=job.state
-            )
 
             def _stop() -> bool:
                 return beat.lost or (should_stop is not None and should_stop())
 
+            run = RunContext(
+                settings,
+                sessions,
+                f"job:{job_id}",
+                progress,
+                default_enhet=job.agency_id,
+                job_id=job_id,
+                trigger=trigger,
+                worker=worker,
+                should_stop=_stop,
+            )
             try:
-                report = harvest(
-                    settings,
-                    sessions,
-                    harvester,
-                    f"job:{job_id}",
-                    progress,
-                    default_enhet=job.agency_id,
-                    job_id=job_id,
-                    trigger=trigger,
-                    worker=worker,
-                    should_stop=_stop,
+                report = run_source(
+                    run, job.harvester, job.location, job.params or {}, http=http, state=job.state
                 )
             except Interrupted:
-                _record(sessions, job_id, "interrupted", None)
-                return RunOutcome(job_id, "interrupted", _last_run(sessions, job_id))
+                _record(sessions, job_id, RunStatus.INTERRUPTED, None)
+                return RunOutcome(job_id, RunStatus.INTERRUPTED, _last_run(sessions, job_id))
             except (HarvestError, OSError, ValueError) as exc:
-                _record(sessions, job_id, "failed", None)
+                _record(sessions, job_id, RunStatus.FAILED, None)
                 return RunOutcome(
                     job_id,
-                    "failed",
+                    RunStatus.FAILED,
                     _last_run(sessions, job_id),
                     f"{type(exc).__name__}: {exc}",
                     http.requests_made,
                 )
-            _record(sessions, job_id, report.status, harvester.state)
+            _record(sessions, job_id, report.status, report.state)
             return RunOutcome(
                 job_id, report.status, report.run_id, report.summary(), http.requests_made
             )
@@ -113,7 +122,10 @@ def run_job(
 
 
 def _record(
-    sessions: sessionmaker[Session], job_id: int, status: str, state: dict[str, object] | None
+    sessions: sessionmaker[Session],
+    job_id: int,
+    status: RunStatus,
+    state: dict[str, object] | None,
 ) -> None:
     with sessions.begin() as s:
         job = s.get(Job, job_id)

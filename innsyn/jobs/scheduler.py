@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
 from innsyn.harvest.runs import close_abandoned, worker_name
-from innsyn.jobs.runner import run_job
+from innsyn.jobs.runner import NotRun, run_job
 from innsyn.jobs.schedule import ScheduleError, parse_schedule
 from innsyn.store.models import Job, utcnow
 
@@ -135,7 +135,7 @@ class JobScheduler:
             self.echo(f"job {job_id}: run crashed: {type(exc).__name__}: {exc}")
             return
         self.echo(f"job {job_id}: {outcome.status} {outcome.summary}")
-        if outcome.status == "busy" and not self.scheduler.get_job(f"retry-{job_id}"):
+        if outcome.status == NotRun.BUSY and not self.scheduler.get_job(f"retry-{job_id}"):
             # Held by another worker, or by one that died: its lease runs out, then we
             # run unless that worker completed a run in the meantime.
             when = utcnow() + dt.timedelta(seconds=self.settings.job_lease_seconds / 2)

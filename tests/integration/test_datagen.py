@@ -20,7 +20,7 @@ from bench.datagen import (
     write_oep,
 )
 from bench.datagen_model import Generator, _Pools, _registry, agency_for
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.harvest.records import EnhetRecord, JournalpostRecord, SaksmappeRecord
 from innsyn.harvest.registry import get_harvester
 from innsyn.search.params import parse_params
@@ -182,12 +182,8 @@ def test_oep_harvester_reads_exact_counts_and_sensitive_variants(oep_file):
 def test_harvest_into_store_keeps_the_counts(offline_settings, extraction, oep_file):
     sessions = store(offline_settings)
     report = harvest(
-        offline_settings,
-        sessions,
         get_harvester("noark5", str(extraction.path), {}),
-        "gen-n5",
-        extract=False,
-        index=False,
+        RunContext(offline_settings, sessions, "gen-n5", extract=False, index=False),
     )
     assert report.status == "ok", report.errors
     assert report.counts["new"] == extraction.entries
@@ -207,12 +203,8 @@ def test_harvest_into_store_keeps_the_counts(offline_settings, extraction, oep_f
         assert not [n for t in public for n in _names_in(t)]
         enhet_ids = set(s.scalars(select(Enhet.id)))
     oep_report = harvest(
-        offline_settings,
-        sessions,
         get_harvester("oep", str(oep_file.path), {}),
-        "gen-oep",
-        extract=False,
-        index=False,
+        RunContext(offline_settings, sessions, "gen-oep", extract=False, index=False),
     )
     assert oep_report.status == "ok", oep_report.errors
     assert oep_report.counts["new"] == oep_file.entries
@@ -305,7 +297,8 @@ def test_sample_queries_find_hits_in_the_real_index(settings, tmp_path, seed):
     stats = write_noark5(tmp_path / "q", QUERY_POOL_ENTRIES, seed=seed)
     sessions = store(settings)
     report = harvest(
-        settings, sessions, get_harvester("noark5", str(stats.path), {}), "q", extract=False
+        get_harvester("noark5", str(stats.path), {}),
+        RunContext(settings, sessions, "q", extract=False),
     )
     assert report.status == "ok", report.errors
     client = make_client(settings)

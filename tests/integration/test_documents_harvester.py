@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from harvesters.documents import DocumentsHarvester
 from innsyn.harvest.contract import HarvestError
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.http_client import HttpClient, HttpPolicy
 from innsyn.store.models import Dokumentobjekt, Journalpost
 from tests.factories import store
@@ -40,7 +40,7 @@ def site():
 def test_every_listing_kind(offline_settings, site, listing):
     sessions = store(offline_settings)
     h = DocumentsHarvester(f"{site.base}{listing}", http=_http())
-    report = harvest(offline_settings, sessions, h, "docs", extract=False, index=False)
+    report = harvest(h, RunContext(offline_settings, sessions, "docs", extract=False, index=False))
     assert report.counts["new"] == 2, report.errors
     with sessions() as s:
         urls = set(s.scalars(select(Dokumentobjekt.source_uri)))
@@ -56,12 +56,12 @@ def test_unchanged_documents_cost_one_304_and_no_extraction(settings, site):
     sessions = store(settings)
     state: dict = {}
     h = DocumentsHarvester(f"{site.base}/index.html", http=_http(), state=state)
-    first = harvest(settings, sessions, h, "docs")
+    first = harvest(h, RunContext(settings, sessions, "docs"))
     assert first.extraction["tika_calls"] == 2, first.extraction
 
     site.reset_counts()
     h2 = DocumentsHarvester(f"{site.base}/index.html", http=_http(), state=h.state)
-    again = harvest(settings, sessions, h2, "docs")
+    again = harvest(h2, RunContext(settings, sessions, "docs"))
     assert again.counts["unchanged"] == 2
     assert again.extraction["tika_calls"] == 0
     docs = [r for r in site.requests if r.path.startswith("/docs/")]
@@ -71,7 +71,7 @@ def test_unchanged_documents_cost_one_304_and_no_extraction(settings, site):
     site.publish("budsjett.txt", b"Revidert budsjett for kommunen 2027.", "Budsjett 2027")
     del site.docs["plan.html"]
     h3 = DocumentsHarvester(f"{site.base}/index.html", http=_http(), state=h2.state)
-    third = harvest(settings, sessions, h3, "docs")
+    third = harvest(h3, RunContext(settings, sessions, "docs"))
     assert third.counts["updated"] == 1 and third.counts["deleted"] == 1
     assert third.extraction["tika_calls"] == 1
     from innsyn.indexing.names import alias_name
@@ -90,14 +90,14 @@ def test_listing_not_found_is_a_clear_error(offline_settings, site):
     sessions = store(offline_settings)
     h = DocumentsHarvester(f"{site.base}/nope.html", http=_http())
     with pytest.raises(HarvestError, match=r"listing unavailable.*404"):
-        harvest(offline_settings, sessions, h, "docs", extract=False, index=False)
+        harvest(h, RunContext(offline_settings, sessions, "docs", extract=False, index=False))
 
 
 def test_listing_disallowed_by_robots(offline_settings, site):
     sessions = store(offline_settings)
     h = DocumentsHarvester(f"{site.base}/private/index.html", http=_http())
     with pytest.raises(HarvestError, match=r"robots\.txt"):
-        harvest(offline_settings, sessions, h, "docs", extract=False, index=False)
+        harvest(h, RunContext(offline_settings, sessions, "docs", extract=False, index=False))
 
 
 def test_hostile_feed_is_refused(offline_settings, site):
@@ -110,4 +110,4 @@ def test_hostile_feed_is_refused(offline_settings, site):
     sessions = store(offline_settings)
     h = DocumentsHarvester(f"{site.base}/feed.rss", http=_http())
     with pytest.raises(HarvestError):
-        harvest(offline_settings, sessions, h, "docs", extract=False, index=False)
+        harvest(h, RunContext(offline_settings, sessions, "docs", extract=False, index=False))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from harvesters.noark5 import Noark5Harvester
 from innsyn.extraction.worker import extract_pending
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.indexing.indexer import catch_up, status
 from innsyn.indexing.names import alias_name
 from innsyn.search_client import make_client
@@ -28,7 +28,7 @@ SKJERMING = "felleslosninger-docs/resources/einnsyn/eksempelfiler/1_jpost_skjerm
 
 
 def _run(settings, sessions, location, key="src", **params):
-    return harvest(settings, sessions, Noark5Harvester(str(location), params), key)
+    return harvest(Noark5Harvester(str(location), params), RunContext(settings, sessions, key))
 
 
 def _search(settings, text):

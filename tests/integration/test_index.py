@@ -264,7 +264,7 @@ def test_a_case_screened_later_leaves_no_trace_in_its_entries(settings):
     """Entries carry their case's title and number in their documents. When a later
     harvest screens the case title (entries unchanged), catch-up reindexes the entries;
     a new entry refreshes the case's entry count."""
-    from innsyn.harvest.pipeline import harvest
+    from innsyn.harvest.pipeline import RunContext, harvest
     from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
 
     sessions = store(settings)
@@ -284,11 +284,14 @@ def test_a_case_screened_later_leaves_no_trace_in_its_entries(settings):
         saksaar=2025,
         skjerming=SkjermingRecord(skjermingshjemmel="Offl. § 13", skjerming_metadata=["tittel"]),
     )
-    harvest(settings, sessions, _Records([public, entry(1), entry(2)]), "src", extract=False)
+    harvest(
+        _Records([public, entry(1), entry(2)]), RunContext(settings, sessions, "src", extract=False)
+    )
     assert len(_ids(client, settings, _match("saksmappe.offentlig_tittel", "zqhemmeligveien"))) == 2
 
     report = harvest(
-        settings, sessions, _Records([screened, entry(1), entry(2)]), "src", extract=False
+        _Records([screened, entry(1), entry(2)]),
+        RunContext(settings, sessions, "src", extract=False),
     )
     assert report.counts["unchanged"] == 2 and report.counts["saksmappe_updated"] == 1
     for field in ("saksmappe.offentlig_tittel", "offentlig_tittel"):
@@ -299,7 +302,9 @@ def test_a_case_screened_later_leaves_no_trace_in_its_entries(settings):
     sak = client.search(index=alias_name(settings, "saksmappe"))["hits"]["hits"][0]["_source"]
     assert sak["journalpost_count"] == 2 and sak["offentlig_tittel"] is None
 
-    harvest(settings, sessions, _Records([screened, entry(1), entry(2), entry(3)]), "src")
+    harvest(
+        _Records([screened, entry(1), entry(2), entry(3)]), RunContext(settings, sessions, "src")
+    )
     sak = client.search(index=alias_name(settings, "saksmappe"))["hits"]["hits"][0]["_source"]
     assert sak["journalpost_count"] == 3
     with sessions() as s:
@@ -309,7 +314,7 @@ def test_a_case_screened_later_leaves_no_trace_in_its_entries(settings):
 
 
 def test_an_entry_moving_to_another_case_updates_both_counts(settings):
-    from innsyn.harvest.pipeline import harvest
+    from innsyn.harvest.pipeline import RunContext, harvest
     from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord
 
     sessions = store(settings)
@@ -334,7 +339,11 @@ def test_an_entry_moving_to_another_case_updates_both_counts(settings):
             (h["_source"]["offentlig_tittel"], h["_source"]["journalpost_count"]) for h in hits
         )
 
-    harvest(settings, sessions, _Records([*cases, *entries("S1")]), "src", extract=False)
+    harvest(
+        _Records([*cases, *entries("S1")]), RunContext(settings, sessions, "src", extract=False)
+    )
     assert counts() == [("Byggesak A", 2), ("Byggesak B", 1)]
-    harvest(settings, sessions, _Records([*cases, *entries("S2")]), "src", extract=False)
+    harvest(
+        _Records([*cases, *entries("S2")]), RunContext(settings, sessions, "src", extract=False)
+    )
     assert counts() == [("Byggesak A", 1), ("Byggesak B", 2)]

@@ -415,7 +415,8 @@ def test_sigterm_interrupts_cleanly_and_keeps_checkpoint(db):
 def test_busy_database_is_retried_not_failed(offline_settings):
     from sqlalchemy.exc import OperationalError
 
-    from innsyn.harvest.pipeline import HarvestReport, with_busy_retry
+    from innsyn.harvest.report import HarvestReport
+    from innsyn.harvest.writer import with_busy_retry
 
     sessions = store(offline_settings)
     report = HarvestReport()

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from harvesters.noark5 import Noark5Harvester
 from innsyn.auth import Actor, create_api_key, create_user
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.harvest.runs import (
     STATUS_NOTES,
     close_abandoned,
@@ -215,13 +215,8 @@ def test_a_new_harvest_records_its_process_and_closes_dead_runs(local, testdata)
         gone = _run(s, f"{HOST}:{dead}:abc123", source="mixed")
     printed: list[str] = []
     report = harvest(
-        local,
-        sessions,
         Noark5Harvester(str(testdata / MIXED), {}),
-        "mixed",
-        printed.append,
-        extract=False,
-        index=False,
+        RunContext(local, sessions, "mixed", printed.append, extract=False, index=False),
     )
     said = f"run {gone} marked abandoned: process {dead} on {HOST} is gone"
     assert said in printed
@@ -260,13 +255,15 @@ def test_harvest_start_removes_a_killed_writers_stale_tmp_file(local, testdata):
 
     sessions = store(local)
     source = Noark5Harvester(str(testdata / MIXED), {})
-    harvest(local, sessions, source, "mixed", extract=False, index=False)
+    harvest(source, RunContext(local, sessions, "mixed", extract=False, index=False))
     assert left.exists()  # just written: its writer might still be alive
 
     os.utime(left, (now - STALE_TMP_SECONDS - 60, now - STALE_TMP_SECONDS - 60))
     printed: list[str] = []
     source = Noark5Harvester(str(testdata / MIXED), {})
-    report = harvest(local, sessions, source, "mixed", printed.append, extract=False, index=False)
+    report = harvest(
+        source, RunContext(local, sessions, "mixed", printed.append, extract=False, index=False)
+    )
     assert not left.exists() and young.exists()
     assert "removed 1 stale temporary file(s) from the blob store" in printed
     with sessions() as s:

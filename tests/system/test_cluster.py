@@ -30,7 +30,7 @@ from innsyn.backends.artifacts import ensure_opensearch
 from innsyn.backends.java import find_java
 from innsyn.backends.manager import RUNNER_MAIN
 from innsyn.config import Settings
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.indexing.indexer import status
 from innsyn.indexing.names import KINDS, alias_name
 from innsyn.search_client import make_client
@@ -187,7 +187,9 @@ def test_one_node_down_search_answers_and_nothing_is_lost(cluster, services, tmp
         opensearch_timeout=10,
     )
     sessions = store(settings)
-    first = harvest(settings, sessions, Noark5Harvester(str(testdata / MIXED), {}), "mixed")
+    first = harvest(
+        Noark5Harvester(str(testdata / MIXED), {}), RunContext(settings, sessions, "mixed")
+    )
     assert first.status == "ok", first.errors
     health = _health(urls[0], wait_for_status="green", timeout="60s")
     assert health["status"] == "green" and health["active_shards"] == 2 * len(KINDS)
@@ -233,7 +235,9 @@ def test_one_node_down_search_answers_and_nothing_is_lost(cluster, services, tmp
         total, ids = _api_ids(dead_first)
         assert total == MIXED_ENTRIES and ids == stored
 
-    second = harvest(dead_first, sessions, Noark5Harvester(str(testdata / SMALL), {}), "small")
+    second = harvest(
+        Noark5Harvester(str(testdata / SMALL), {}), RunContext(dead_first, sessions, "small")
+    )
     assert second.status == "ok", second.errors
     with sessions() as s:
         stored = set(s.scalars(select(Journalpost.id)))

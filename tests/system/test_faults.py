@@ -27,7 +27,7 @@ from sqlalchemy import event, func, select
 from harvesters.noark5 import Noark5Harvester
 from innsyn.backends import manager
 from innsyn.config import Settings
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.harvest.records import JournalpostRecord
 from innsyn.indexing.indexer import catch_up, pending_count, status
 from innsyn.indexing.names import KINDS, alias_name
@@ -139,7 +139,9 @@ def _document_words(sessions: Any, settings: Settings) -> dict[str, str]:
 def test_opensearch_stopped_during_harvest_then_catch_up(own, tmp_path, testdata):
     settings = _own_settings(own, tmp_path)
     sessions = store(settings)
-    before = harvest(settings, sessions, Noark5Harvester(str(testdata / SMALL), {}), "before")
+    before = harvest(
+        Noark5Harvester(str(testdata / SMALL), {}), RunContext(settings, sessions, "before")
+    )
     assert before.status == "ok", before.errors
     stopped: list[bool] = []
     during = BeforeEntry(
@@ -147,7 +149,7 @@ def test_opensearch_stopped_during_harvest_then_catch_up(own, tmp_path, testdata
         4,
         lambda: stopped.append(manager.stop(own, "opensearch", print)),
     )
-    report = harvest(settings, sessions, during, "during")
+    report = harvest(during, RunContext(settings, sessions, "during"))
 
     assert stopped == [True] and during.fired
     assert report.counts["new"] == MIXED_ENTRIES and report.counts["failed"] == 0
@@ -200,7 +202,7 @@ def test_tika_stopped_during_harvest_documents_pending_then_extracted(own, tmp_p
         4,
         lambda: stopped.append(manager.stop(own, "tika", print)),
     )
-    report = harvest(settings, sessions, during, "mixed")
+    report = harvest(during, RunContext(settings, sessions, "mixed"))
 
     assert stopped == [True] and during.fired
     assert report.counts["new"] == MIXED_ENTRIES and report.counts["files_fetched"] == MIXED_ENTRIES
@@ -214,7 +216,7 @@ def test_tika_stopped_during_harvest_documents_pending_then_extracted(own, tmp_p
     assert st["in_sync"] and st["index"] == MIXED_ENTRIES
 
     manager.start_tika(own, print)
-    again = harvest(settings, sessions, Noark5Harvester(str(source), {}), "mixed")
+    again = harvest(Noark5Harvester(str(source), {}), RunContext(settings, sessions, "mixed"))
     assert again.status == "ok", again.errors
     assert again.counts["new"] == 0
     assert again.extraction["done"] == MIXED_ENTRIES
@@ -274,7 +276,7 @@ def test_blob_store_disk_full_fails_the_run_without_partial_files(
     source = str(testdata / MIXED)
 
     with pytest.raises(BlobStoreFull, match="blob store disk full"):
-        harvest(settings, sessions, Noark5Harvester(source, {}), "mixed")
+        harvest(Noark5Harvester(source, {}), RunContext(settings, sessions, "mixed"))
 
     with sessions() as s:
         run = s.scalars(select(HarvestRun)).one()
@@ -294,7 +296,7 @@ def test_blob_store_disk_full_fails_the_run_without_partial_files(
     assert set(kept_files) <= {p.name for p in blobs}
 
     filler.unlink()
-    again = harvest(settings, sessions, Noark5Harvester(source, {}), "mixed")
+    again = harvest(Noark5Harvester(source, {}), RunContext(settings, sessions, "mixed"))
     assert again.status == "ok", again.errors
     assert again.counts["new"] == MIXED_ENTRIES - len(kept)
     assert again.extraction["done"] == MIXED_ENTRIES
@@ -460,7 +462,7 @@ def test_busy_and_stale_snapshot_sqlite_are_retried_not_failed(tmp_path, testdat
 
     source = BeforeEntry(Noark5Harvester(str(testdata / MIXED), {}), 3, hold_the_lock)
     source = BeforeEntry(source, 5, lambda: armed.append(_other_writer(db, "snapshot")))
-    report = harvest(settings, sessions, source, "mixed", extract=False, index=False)
+    report = harvest(source, RunContext(settings, sessions, "mixed", extract=False, index=False))
     lock_holder.join()
     assert report.status == "ok", report.errors
     assert (report.counts["new"], report.counts["failed"]) == (MIXED_ENTRIES, 0)

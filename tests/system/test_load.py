@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from harvesters.noark5 import Noark5Harvester
 from innsyn.config import Settings
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.indexing.indexer import catch_up
 from innsyn.search_client import make_client
 from innsyn.store.blobs import BlobStore
@@ -99,7 +99,9 @@ def populate(settings: Settings, testdata: Path) -> Corpus:
     rng = random.Random(7)
     sessions = store(settings)
     for i, rel in enumerate(REAL_SOURCES):
-        report = harvest(settings, sessions, Noark5Harvester(str(testdata / rel), {}), f"real{i}")
+        report = harvest(
+            Noark5Harvester(str(testdata / rel), {}), RunContext(settings, sessions, f"real{i}")
+        )
         assert report.counts["new"] >= 1, (rel, report.errors)
     sentences = _sentences(testdata)
     agencies = _agencies(testdata, rng)

@@ -50,7 +50,7 @@ from stdnum.no import fodselsnummer
 from harvesters.einnsyn_jsonld import EinnsynJsonldHarvester, flatten
 from harvesters.noark5 import Noark5Harvester
 from harvesters.oep import OepHarvester
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.http_client import HttpClient, HttpFailure
 from innsyn.indexing.indexer import catch_up
 from innsyn.privacy import is_screened
@@ -898,7 +898,7 @@ def test_privacy_sweep(settings, testdata, tmp_path):
     sources = _sources(testdata, tmp_path / "crafted")
     strings = Strings()
     for key, harvester, found in sources:
-        harvest(settings, sessions, harvester, key, index=False)
+        harvest(harvester, RunContext(settings, sessions, key, index=False))
         strings.add(found)
     _embargo(sessions, sources[len(NOARK5_SOURCES)][0])
     catch_up(settings, make_client(settings), sessions)

@@ -1,12 +1,13 @@
-"""The fast path of a first harvest must change nothing but speed:
-a fresh source's records are written as plain multi-row inserts (``FreshRows``); the store
-must hold exactly what the record-by-record ORM path writes. (The light index rows are
-tested in test_index_rows.py.)
+"""The fast path of a first harvest must change nothing but speed: a fresh source's
+records are written as plain multi-row inserts (``StoreWriter`` with a fresh source,
+``FreshRows``); the store must hold exactly what the record-by-record ORM path writes.
+(The light index rows are tested in test_index_rows.py.)
 """
 
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bench.datagen import write_noark5
-from innsyn.harvest import upsert
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest import pipeline
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
 from innsyn.harvest.registry import get_harvester
+from innsyn.harvest.writer import StoreWriter
 from innsyn.store.models import (
     Journalpost,
     Saksmappe,
@@ -71,14 +73,10 @@ def _harvest(settings: Any, location: Path, fresh: bool, monkeypatch: Any) -> Pa
     sessions = store(settings)
     with monkeypatch.context() as m:
         if not fresh:
-            m.setattr(upsert, "_fresh_rows", lambda session: None)
+            m.setattr(pipeline, "StoreWriter", partial(StoreWriter, fresh=False))
         report = harvest(
-            settings,
-            sessions,
             get_harvester("noark5", str(location)),
-            "src",
-            extract=False,
-            index=False,
+            RunContext(settings, sessions, "src", extract=False, index=False),
         )
     assert report.status in ("ok", "ok_with_errors"), report.errors
     if fresh:
@@ -138,7 +136,8 @@ def test_fresh_source_repeating_a_case_and_an_entry(offline_settings):
     ]
     sessions = store(offline_settings)
     report = harvest(
-        offline_settings, sessions, ListHarvester(records), "src", extract=False, index=False
+        ListHarvester(records),
+        RunContext(offline_settings, sessions, "src", extract=False, index=False),
     )
     assert report.counts["new"] == 3
     assert report.counts["updated"] == 1

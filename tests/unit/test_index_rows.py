@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bench.datagen import write_noark5
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.harvest.registry import get_harvester
 from innsyn.indexing import rows
 from innsyn.indexing.documents import journalpost_document, saksmappe_document
@@ -57,14 +57,12 @@ def test_light_rows_build_the_same_index_documents(extraction, offline_settings)
     settings = offline_settings
     sessions = store(settings)
     harvest(
-        settings,
-        sessions,
         get_harvester("noark5", str(extraction)),
-        "gen",
-        extract=False,
-        index=False,
+        RunContext(settings, sessions, "gen", extract=False, index=False),
     )
-    harvest(settings, sessions, get_harvester("noark5", str(MIXED)), "mix", extract=False)
+    harvest(
+        get_harvester("noark5", str(MIXED)), RunContext(settings, sessions, "mix", extract=False)
+    )
     blobs = BlobStore(settings.resolved_blob_dir)
     pdf = blobs.put_bytes(b"%PDF-1.4\n" + bytes(range(256)))
     text = blobs.put_text("Vedtaket gjelder reguleringsplan for Fjordbyen.")

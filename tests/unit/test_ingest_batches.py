@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from innsyn.harvest import upsert
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest import writer
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord
 from innsyn.store.models import Journalpost, Saksmappe
 from tests.factories import store
@@ -62,7 +62,8 @@ def test_batches_are_written_and_linked(offline_settings):
     settings = offline_settings.model_copy(update={"harvest_commit_every": 7})
     sessions = store(settings)
     report = harvest(
-        settings, sessions, ListHarvester(_records(30)), "src", extract=False, index=False
+        ListHarvester(_records(30)),
+        RunContext(settings, sessions, "src", extract=False, index=False),
     )
     assert report.counts["new"] == 30
     assert report.counts["batches_replayed"] == 0
@@ -80,7 +81,9 @@ def test_a_repeated_entry_of_a_fresh_source_is_updated_without_replay(offline_se
     settings = offline_settings.model_copy(update={"harvest_commit_every": 10})
     sessions = store(settings)
     records = _records(25, duplicate_at=12, at_end=at_end)
-    report = harvest(settings, sessions, ListHarvester(records), "src", extract=False, index=False)
+    report = harvest(
+        ListHarvester(records), RunContext(settings, sessions, "src", extract=False, index=False)
+    )
     assert report.counts["batches_replayed"] == 0
     assert (report.counts["new"], report.counts["updated"]) == (25, 1)
     with sessions() as s:
@@ -92,16 +95,12 @@ def test_a_repeated_entry_of_a_fresh_source_is_updated_without_replay(offline_se
 def test_a_failing_batch_is_replayed_record_by_record(offline_settings, monkeypatch):
     """The ids remembered are trimmed after every commit here, so the fast path takes the
     repeated entry for a new one, the insert fails and the batch is replayed."""
-    monkeypatch.setattr(upsert, "_KNOWN_MAX", 5)
+    monkeypatch.setattr(writer, "KNOWN_IDS_LIMIT", 5)
     settings = offline_settings.model_copy(update={"harvest_commit_every": 10})
     sessions = store(settings)
     report = harvest(
-        settings,
-        sessions,
         ListHarvester(_records(25, duplicate_at=12, at_end=True), complete=True),
-        "src",
-        extract=False,
-        index=False,
+        RunContext(settings, sessions, "src", extract=False, index=False),
     )
     assert report.counts["batches_replayed"] >= 1
     assert report.counts["failed"] == 0
@@ -113,12 +112,8 @@ def test_a_failing_batch_is_replayed_record_by_record(offline_settings, monkeypa
         assert fixed.offentlig_tittel is not None and fixed.offentlig_tittel.endswith("(rettet)")
         assert fixed.saksmappe_id is not None
     again = harvest(
-        settings,
-        sessions,
         ListHarvester(_records(25), complete=True),
-        "src",
-        extract=False,
-        index=False,
+        RunContext(settings, sessions, "src", extract=False, index=False),
     )
     assert again.counts["new"] == 0 and again.counts["deleted"] == 0
 
@@ -131,10 +126,14 @@ def test_a_withdrawal_in_the_same_batch_as_its_entry_takes_effect(offline_settin
     settings = offline_settings.model_copy(update={"harvest_commit_every": 50})
     sessions = store(settings)
     first = [*_records(3), DeleteRecord("journalpost", "J1")]
-    report = harvest(settings, sessions, ListHarvester(first), "src", extract=False, index=False)
+    report = harvest(
+        ListHarvester(first), RunContext(settings, sessions, "src", extract=False, index=False)
+    )
     assert report.counts["deleted"] == 1
     second = [*_records(5), DeleteRecord("journalpost", "J4")]
-    report = harvest(settings, sessions, ListHarvester(second), "src", extract=False, index=False)
+    report = harvest(
+        ListHarvester(second), RunContext(settings, sessions, "src", extract=False, index=False)
+    )
     assert report.counts["deleted"] == 1
     assert (report.counts["new"], report.counts["updated"]) == (2, 1)  # J1 published again
     with sessions() as s:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from harvesters.n5ws import N5wsHarvester
 from innsyn.harvest.contract import HarvestError
-from innsyn.harvest.pipeline import harvest
+from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.http_client import HttpClient, HttpPolicy
 from innsyn.store.models import Dokumentobjekt, Journalpost, Korrespondansepart
 from tests.factories import store
@@ -17,7 +17,7 @@ from tests.httpsource import N5wsSite
 def _harvest(settings, sessions, site, state=None):
     http = HttpClient(HttpPolicy(allow_private=True, backoff=0.01))
     h = N5wsHarvester(f"{site.base}/api", {"page_size": "3"}, http=http, state=state)
-    report = harvest(settings, sessions, h, "n5", extract=False, index=False)
+    report = harvest(h, RunContext(settings, sessions, "n5", extract=False, index=False))
     return report, h.state
 
 
@@ -109,4 +109,4 @@ def test_not_an_n5ws_service(offline_settings):
         http = HttpClient(HttpPolicy(allow_private=True, retries=0))
         h = N5wsHarvester(f"{other.base}/robots.txt", http=http)
         with pytest.raises(HarvestError, match="not JSON"):
-            harvest(offline_settings, sessions, h, "n5", extract=False, index=False)
+            harvest(h, RunContext(offline_settings, sessions, "n5", extract=False, index=False))
