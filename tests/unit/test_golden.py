@@ -20,7 +20,8 @@ def test_harvester_matches_its_golden_files(name: str, request: pytest.FixtureRe
         pytest.fail(
             f"harvester {name!r} is registered but has no golden folder {folder}: "
             "add small inputs, a case.json and generate expected.json with --update-golden "
-            "(see tests/harvesters/README.md)"
+            "(see tests/harvesters/README.md)",
+            pytrace=False,
         )
     found = cases(folder)
     assert found, f"{folder} has no case.json (nor any <input>.case.json)"
