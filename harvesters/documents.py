@@ -8,23 +8,26 @@ document costs one 304 and is neither downloaded nor extracted again.
 
 Parameters: ``pattern`` (a regular expression a link must match; default: common
 document extensions, or every link of a sitemap/feed), ``title_prefix``.
+
+A listed date that cannot be read (``lastmod``, ``pubDate``, ``published``/``updated``)
+is left empty with a warning (``innsyn.harvest.fields``). The title is the one the site
+publishes (link text or feed title): a web site has no internal titles to withhold.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import hashlib
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from harvesters.http_files import spool as new_spool
 from harvesters.xmlsafe import parse_xml
 from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.fields import FieldReader
 from innsyn.harvest.records import (
     DokumentRecord,
     FileRecord,
@@ -42,10 +45,13 @@ MAX_SITEMAPS = 50
 
 @dataclass
 class Listed:
+    """A document link found in a listing; ``date`` is the text of its ``date_field``."""
+
     url: str
     title: str | None = None
-    date: dt.date | None = None
+    date: str | None = None
     ident: str | None = None
+    date_field: str = "date"
 
 
 class _Links(HTMLParser):
@@ -89,19 +95,6 @@ def _child_text(elem: Any, name: str) -> str | None:
     return None
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        pass
-    try:
-        return email.utils.parsedate_to_datetime(value).date()
-    except (TypeError, ValueError):
-        return None
-
-
 def _filename(url: str) -> str | None:
     return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or None
 
@@ -125,7 +118,7 @@ class DocumentsHarvester(Harvester):
         known: dict[str, dict[str, Any]] = dict(self.state.get("documents") or {})
         fresh: dict[str, dict[str, Any]] = {}
         self.state["documents"] = fresh
-        spool: IO[bytes] | None = None
+        spool: BinaryIO | None = None
         try:
             for item in listed:
                 if spool is not None:
@@ -143,11 +136,13 @@ class DocumentsHarvester(Harvester):
                 prefix = self.params.get("title_prefix")
                 if prefix and title:
                     title = f"{prefix}{title}"
+                fields = FieldReader(item.ident or item.url)
+                date = fields.feed_date(item.date_field, item.date)
                 yield JournalpostRecord(
                     system_id=item.ident or item.url,
                     offentlig_tittel=title,
-                    journaldato=item.date,
-                    dokumentets_dato=item.date,
+                    journaldato=date,
+                    dokumentets_dato=date,
                     dokumenter=[
                         DokumentRecord(
                             system_id=item.url,
@@ -158,22 +153,23 @@ class DocumentsHarvester(Harvester):
                         )
                     ],
                 )
+                yield from fields.drain()
         finally:
             if spool is not None:
                 spool.close()
 
     def _fetch(
         self, url: str, previous: dict[str, Any] | None
-    ) -> tuple[FileRecord, IO[bytes] | None, dict[str, Any]]:
+    ) -> tuple[FileRecord, BinaryIO | None, dict[str, Any]]:
         headers: dict[str, str] = {}
         if previous and previous.get("sha256"):
             if previous.get("etag"):
                 headers["If-None-Match"] = previous["etag"]
             if previous.get("last_modified"):
                 headers["If-Modified-Since"] = previous["last_modified"]
-        spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+        spool = new_spool()
         try:
-            fetched = self.http.download(url, spool, headers)  # type: ignore[arg-type]
+            fetched = self.http.download(url, spool, headers)
         except BaseException:
             spool.close()
             raise
@@ -184,24 +180,25 @@ class DocumentsHarvester(Harvester):
         digest = hashlib.sha256()
         for chunk in iter(lambda: spool.read(1 << 20), b""):
             digest.update(chunk)
+        sha256 = digest.hexdigest()
         meta = {
             "etag": fetched.headers.get("etag"),
             "last_modified": fetched.headers.get("last-modified"),
-            "sha256": digest.hexdigest(),
+            "sha256": sha256,
         }
-        return self._file(url, meta["sha256"], spool, fetched.headers), spool, meta
+        return self._file(url, sha256, spool, fetched.headers), spool, meta
 
     def _file(
-        self, url: str, sha256: str, spool: IO[bytes] | None, headers: dict[str, str]
+        self, url: str, sha256: str, spool: BinaryIO | None, headers: dict[str, str]
     ) -> FileRecord:
         def _open() -> BinaryIO:
             if spool is not None and not spool.closed:
                 spool.seek(0)
-                return spool  # type: ignore[return-value]
-            fresh = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-            self.http.download(url, fresh)  # type: ignore[arg-type]
+                return spool
+            fresh = new_spool()
+            self.http.download(url, fresh)
             fresh.seek(0)
-            return fresh  # type: ignore[return-value]
+            return fresh
 
         media = headers.get("content-type", "").split(";")[0].strip() or None
         return FileRecord(
@@ -232,7 +229,7 @@ class DocumentsHarvester(Harvester):
             for url in root:
                 loc = _child_text(url, "loc")
                 if loc:
-                    items.append(Listed(loc, None, _parse_date(_child_text(url, "lastmod"))))
+                    items.append(Listed(loc, None, _child_text(url, "lastmod"), None, "lastmod"))
         elif tag == "sitemapindex":
             if depth >= 2:
                 raise HarvestError(f"{base}: sitemap indexes nested too deep")
@@ -255,8 +252,9 @@ class DocumentsHarvester(Harvester):
                         Listed(
                             urljoin(base, link),
                             _child_text(item, "title"),
-                            _parse_date(_child_text(item, "pubDate")),
+                            _child_text(item, "pubDate"),
                             _child_text(item, "guid"),
+                            "pubDate",
                         )
                     )
         elif tag == "feed":
@@ -272,10 +270,9 @@ class DocumentsHarvester(Harvester):
                         Listed(
                             urljoin(base, chosen.get("href")),
                             _child_text(entry, "title"),
-                            _parse_date(
-                                _child_text(entry, "published") or _child_text(entry, "updated")
-                            ),
+                            _child_text(entry, "published") or _child_text(entry, "updated"),
                             _child_text(entry, "id"),
+                            "published" if _child_text(entry, "published") else "updated",
                         )
                     )
         else:

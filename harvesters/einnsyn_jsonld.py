@@ -5,22 +5,23 @@ The graph is flattened into nodes by ``@id``; property names lose their namespac
 ``offentligTittel``) and ``@value`` wrappers are unwrapped, so both forms map the same
 way. Journal registrations become records; a withdrawal graph (``TrekkeTilbakeGraf``,
 the slettemelding) becomes deletions; meeting registrations are reported as not yet
-supported. ``*_SENSITIV`` values go only to the sensitive fields. A document title that
-repeats its entry's or case's internal ``tittel`` is withheld.
+supported. Titles follow ``innsyn.harvest.titles``: ``offentligTittel`` is public, the
+``*_SENSITIV`` values go only to the sensitive fields, and a screened document has no
+title at all. Bad numbers, dates and times are left empty with a warning
+(``innsyn.harvest.fields``).
 Location: a file, a directory of ``.jsonld`` files, or an http(s) URL.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from harvesters.http_files import url_opener
-from innsyn.digits import ascii_int
 from innsyn.harvest.contract import Harvester, HarvestError, is_url
+from innsyn.harvest.fields import FieldReader
 from innsyn.harvest.records import (
     DeleteRecord,
     DokumentRecord,
@@ -33,8 +34,8 @@ from innsyn.harvest.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
+from innsyn.harvest.titles import Titles, document_title, publishable_titles
 from innsyn.http_client import HttpClient, HttpFailure
-from innsyn.privacy import unless_repeating
 
 JOURNALPOSTTYPE = {
     "inngåendedokument": "I",
@@ -128,32 +129,6 @@ def _str(value: Any) -> str | None:
     return text or None
 
 
-def _int(value: Any) -> int | None:
-    return ascii_int(_str(value), signed=True)
-
-
-def _date(value: Any, warnings: list[str]) -> dt.date | None:
-    text = _str(value)
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        warnings.append(f"invalid date {text!r} (left empty)")
-        return None
-
-
-def _datetime(value: Any) -> dt.datetime | None:
-    text = _str(value)
-    if not text:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
 def _is(node: dict[str, Any], *types: str) -> bool:
     return any(t in types for t in node.get("@type", []))
 
@@ -197,7 +172,7 @@ class _Message:
         self.name = name
         self.http = http
         self.nodes = nodes
-        self.warnings: list[str] = []
+        self.fields = FieldReader()
 
     def _node(self, ref: str) -> dict[str, Any] | None:
         return self.nodes.get(ref)
@@ -232,8 +207,7 @@ class _Message:
         for node in self.nodes.values():
             if _is(node, "journalpost"):
                 yield self._journalpost(node)
-        for message in self.warnings:
-            yield HarvestWarning(f"{self.name}: {message}")
+        yield from self.fields.drain()
 
     def _deletions(self) -> Iterator[Record]:
         targets: list[str] = []
@@ -272,37 +246,39 @@ class _Message:
         )
 
     @staticmethod
-    def _title(node: dict[str, Any], skjerming: SkjermingRecord | None) -> str | None:
-        public = _str(node.get("offentligTittel"))
-        if public:
-            return public
-        return None if skjerming else _str(node.get("tittel"))
-
-    def _hidden(self, node: dict[str, Any] | None) -> str | None:
-        """The internal ``tittel`` of ``node`` when it is not the published one."""
-        if node is None:
-            return None
-        internal = _str(node.get("tittel"))
-        published = self._title(node, self._skjerming(node))
-        return internal if internal and internal != published else None
+    def _titles(node: dict[str, Any], skjerming: SkjermingRecord | None) -> Titles:
+        return publishable_titles(
+            _str(node.get("offentligTittel")),
+            _str(node.get("tittel")),
+            skjerming,
+            sensitive=_str(node.get("offentligTittel_SENSITIV")),
+        )
 
     def _saksmappe(self, node: dict[str, Any]) -> SaksmappeRecord:
+        system_id = _str(node.get("systemID")) or node["@id"]
+        fields = self.fields.about(system_id)
         skjerming = self._skjerming(node)
+        titles = self._titles(node, skjerming)
         return SaksmappeRecord(
-            system_id=_str(node.get("systemID")) or node["@id"],
-            offentlig_tittel=self._title(node, skjerming),
-            offentlig_tittel_sensitiv=_str(node.get("offentligTittel_SENSITIV")),
-            saksaar=_int(node.get("saksaar")),
-            sakssekvensnummer=_int(node.get("sakssekvensnummer")),
-            saksdato=_date(node.get("saksdato"), self.warnings),
+            system_id=system_id,
+            offentlig_tittel=titles.public,
+            offentlig_tittel_sensitiv=titles.sensitive,
+            saksaar=fields.integer("saksaar", _str(node.get("saksaar"))),
+            sakssekvensnummer=fields.integer(
+                "sakssekvensnummer", _str(node.get("sakssekvensnummer"))
+            ),
+            saksdato=fields.date("saksdato", _str(node.get("saksdato"))),
             administrativ_enhet=_str(node.get("administrativEnhet")),
             saksstatus=_str(node.get("saksstatus")),
             skjerming=skjerming,
-            publisert_dato=_datetime(node.get("publisertDato")),
+            publisert_dato=fields.datetime("publisertDato", _str(node.get("publisertDato"))),
         )
 
     def _journalpost(self, node: dict[str, Any]) -> JournalpostRecord:
+        system_id = _str(node.get("systemID")) or node["@id"]
+        fields = self.fields.about(system_id)
         skjerming = self._skjerming(node)
+        titles = self._titles(node, skjerming)
         parent_refs = _refs(node.get("parent")) if node.get("parent") else []
         parent = self._node(parent_refs[0]) if parent_refs else None
         sak_id = (
@@ -320,31 +296,37 @@ class _Message:
             for p in self._children(node["@id"], "korrespondansepart", "korrespondansepart")
         ]
         jtype = _str(node.get("journalposttype"))
+        parent_titles = None if parent is None else self._titles(parent, self._skjerming(parent))
         return JournalpostRecord(
-            system_id=_str(node.get("systemID")) or node["@id"],
+            system_id=system_id,
             saksmappe_system_id=sak_id,
-            offentlig_tittel=self._title(node, skjerming),
-            offentlig_tittel_sensitiv=_str(node.get("offentligTittel_SENSITIV")),
-            journalaar=_int(node.get("journalaar")),
-            journalsekvensnummer=_int(node.get("journalsekvensnummer")),
-            journalpostnummer=_int(node.get("journalpostnummer")),
+            offentlig_tittel=titles.public,
+            offentlig_tittel_sensitiv=titles.sensitive,
+            journalaar=fields.integer("journalaar", _str(node.get("journalaar"))),
+            journalsekvensnummer=fields.integer(
+                "journalsekvensnummer", _str(node.get("journalsekvensnummer"))
+            ),
+            journalpostnummer=fields.integer(
+                "journalpostnummer", _str(node.get("journalpostnummer"))
+            ),
             journalposttype=JOURNALPOSTTYPE.get((jtype or "").lower(), jtype),
             journalstatus=_str(node.get("journalstatus")),
-            journaldato=_date(node.get("journaldato"), self.warnings),
-            dokumentets_dato=_date(node.get("dokumentetsDato"), self.warnings),
+            journaldato=fields.date("journaldato", _str(node.get("journaldato"))),
+            dokumentets_dato=fields.date("dokumentetsDato", _str(node.get("dokumentetsDato"))),
             administrativ_enhet=_str(node.get("administrativEnhet")),
             skjerming=skjerming,
             korrespondanseparter=parts,
             dokumenter=[
-                self._dokument(d, (self._hidden(node), self._hidden(parent)))
+                self._dokument(d, fields, (titles, parent_titles))
                 for d in self._children(node["@id"], "dokumentbeskrivelse", "dokumentbeskrivelse")
             ],
-            publisert_dato=_datetime(node.get("publisertDato")),
+            publisert_dato=fields.datetime("publisertDato", _str(node.get("publisertDato"))),
         )
 
     def _dokument(
-        self, node: dict[str, Any], hidden: tuple[str | None, ...] = ()
+        self, node: dict[str, Any], fields: FieldReader, parents: tuple[Titles | None, ...]
     ) -> DokumentRecord:
+        """A document of the entry whose fields ``fields`` reads (warnings name the entry)."""
         skjerming = self._skjerming(node)
         files = []
         for obj in self._children(node["@id"], "dokumentobjekt", "dokumentobjekt"):
@@ -358,7 +340,9 @@ class _Message:
                     open=url_opener(self.http, ref),
                     source_uri=ref,
                     format=_str(obj.get("format")),
-                    versjonsnummer=_int(obj.get("versjonsnummer")),
+                    versjonsnummer=fields.integer(
+                        "versjonsnummer", _str(obj.get("versjonsnummer"))
+                    ),
                     variantformat=_str(obj.get("variantformat")),
                     declared_checksum=_str(obj.get("sjekksum")),
                     declared_checksum_algorithm=_str(obj.get("sjekksumAlgoritme")),
@@ -366,8 +350,9 @@ class _Message:
             )
         return DokumentRecord(
             system_id=_str(node.get("systemID")) or node["@id"],
-            tittel=None if skjerming else unless_repeating(self._title(node, skjerming), *hidden),
-            dokumentnummer=_int(node.get("dokumentnummer")),
+            # eInnsyn: a screened document's title is withheld even when it is public
+            tittel=None if skjerming else document_title(self._titles(node, None), *parents),
+            dokumentnummer=fields.integer("dokumentnummer", _str(node.get("dokumentnummer"))),
             dokumenttype=_str(node.get("dokumenttype")),
             tilknyttet_registrering_som=_str(node.get("tilknyttetRegistreringSom")),
             skjerming=skjerming,

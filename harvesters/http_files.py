@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from innsyn.http_client import HttpClient
+
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
+"""Bytes of a downloaded file kept in memory before it spills to a temporary file."""
+
+
+def spool() -> BinaryIO:
+    """An empty temporary binary file, in memory up to ``SPOOL_IN_MEMORY`` bytes."""
+    # typeshed types SpooledTemporaryFile as IO[bytes]; it has every method of BinaryIO
+    return cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY))
 
 
 def url_opener(http: HttpClient, url: str) -> Callable[[], BinaryIO]:
     """A callable that downloads ``url`` (capped, polite, retried) and returns a stream."""
 
     def _open() -> BinaryIO:
-        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+        stream = spool()
         try:
-            http.download(url, spool)
+            http.download(url, stream)
         except BaseException:
-            spool.close()
+            stream.close()
             raise
-        spool.seek(0)
-        return spool  # type: ignore[return-value]
+        stream.seek(0)
+        return stream
 
     return _open

@@ -10,23 +10,23 @@ Incremental: ``state["since"]`` holds the newest ``endretDato`` seen; the next r
 only for ``$filter=endretDato gt <since>``. A run with no state (first run, full
 resync) sees the whole archive and therefore knows about deletions.
 
-Privacy follows the Noark 5 rules: ``offentligTittel`` is the public title; the internal
-``tittel`` is used only when there is neither an ``offentligTittel`` nor a ``skjerming``;
-correspondents named in ``skjermingMetadata`` are withheld; identity numbers
-(``foedselsnummer``, ``dnummer``) are never read; screened documents are not downloaded.
+Privacy follows the Noark 5 rules (``innsyn.harvest.titles``): ``offentligTittel`` is the
+public title; the internal ``tittel`` is used only when there is neither an
+``offentligTittel`` nor a ``skjerming``; correspondents named in ``skjermingMetadata`` are
+withheld; identity numbers (``foedselsnummer``, ``dnummer``) are never read; screened
+documents are not downloaded. Bad numbers and dates are left empty with a warning
+(``innsyn.harvest.fields``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from harvesters.http_files import url_opener
-from harvesters.noark5 import parts_screened
-from innsyn.digits import ascii_int
 from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.fields import FieldReader, parse_datetime, parse_int
 from innsyn.harvest.records import (
     DokumentRecord,
     FileRecord,
@@ -37,7 +37,9 @@ from innsyn.harvest.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
+from innsyn.harvest.titles import publishable_titles
 from innsyn.http_client import HttpFailure
+from innsyn.privacy import correspondents_screened
 
 MAX_PAGES = 100_000
 
@@ -49,39 +51,9 @@ def _code(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, str):
-        return ascii_int(value, signed=True)
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _date(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _when(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    if "." in text:
-        head, _, tail = text.partition(".")
-        # the fraction is the leading run of ASCII digits; the zone (if any) follows it
-        digits = tail[: len(tail) - len(tail.lstrip("0123456789"))]
-        zone = tail[len(digits) :]
-        text = f"{head}.{digits[:6]}{zone}"
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+def _string(value: Any) -> str | None:
+    """A JSON string value; anything else (a number, an object) counts as absent."""
+    return value if isinstance(value, str) else None
 
 
 def _links(node: dict[str, Any]) -> dict[str, str]:
@@ -104,7 +76,7 @@ def _find(links: dict[str, str], suffix: str) -> str | None:
     return None
 
 
-def _skjerming(node: dict[str, Any]) -> SkjermingRecord | None:
+def _skjerming(node: dict[str, Any], fields: FieldReader) -> SkjermingRecord | None:
     sk = node.get("skjerming")
     if not isinstance(sk, dict):
         return None
@@ -114,23 +86,17 @@ def _skjerming(node: dict[str, Any]) -> SkjermingRecord | None:
     return SkjermingRecord(
         tilgangsrestriksjon=_code(sk.get("tilgangsrestriksjon")),
         skjermingshjemmel=sk.get("skjermingshjemmel"),
-        skjermingsvarighet=_int(sk.get("skjermingsvarighet")),
+        skjermingsvarighet=fields.integer("skjermingsvarighet", sk.get("skjermingsvarighet")),
         skjerming_metadata=[str(_code(m)) for m in meta if _code(m)],
         skjerming_dokument=_code(sk.get("skjermingDokument")),
     )
 
 
-def public_title(node: dict[str, Any], skjerming: SkjermingRecord | None) -> str | None:
-    """``offentligTittel``; the internal ``tittel`` only when nothing is screened."""
-    public = node.get("offentligTittel")
-    internal = node.get("tittel")
-    if isinstance(public, str) and public.strip():
-        if skjerming is not None and internal and internal in public and internal != public:
-            return None
-        return public.strip()
-    if skjerming is None and isinstance(internal, str) and internal.strip():
-        return internal.strip()
-    return None
+def _public_title(node: dict[str, Any], skjerming: SkjermingRecord | None) -> str | None:
+    titles = publishable_titles(
+        _string(node.get("offentligTittel")), _string(node.get("tittel")), skjerming
+    )
+    return titles.public
 
 
 def _last_segment(href: str) -> str:
@@ -146,11 +112,11 @@ class N5wsHarvester(Harvester):
 
     @property
     def page_size(self) -> int:
-        return max(1, min(1000, _int(self.params.get("page_size")) or 100))
+        return max(1, min(1000, parse_int(self.params.get("page_size")) or 100))
 
     def records(self) -> Iterator[Record]:
         since = self.state.get("since")
-        newest = _when(since)
+        newest = parse_datetime(since)
         try:
             sakarkiv = self._sakarkiv()
             cases = _find(sakarkiv, "sakarkiv/saksmappe")
@@ -161,7 +127,7 @@ class N5wsHarvester(Harvester):
                 if url is None:
                     continue
                 for node in self._list(url, since):
-                    changed = _when(node.get("endretDato") or node.get("opprettetDato"))
+                    changed = parse_datetime(node.get("endretDato") or node.get("opprettetDato"))
                     if changed is not None and (newest is None or changed > newest):
                         newest = changed
                     if kind == "saksmappe":
@@ -231,27 +197,30 @@ class N5wsHarvester(Harvester):
         if not sid:
             yield HarvestWarning("saksmappe without systemID skipped")
             return
-        skjerming = _skjerming(node)
+        fields = FieldReader(str(sid))
+        skjerming = _skjerming(node, fields)
         yield SaksmappeRecord(
             system_id=str(sid),
-            offentlig_tittel=public_title(node, skjerming),
-            saksaar=_int(node.get("saksaar")),
-            sakssekvensnummer=_int(node.get("sakssekvensnummer")),
-            saksdato=_date(node.get("saksdato")),
+            offentlig_tittel=_public_title(node, skjerming),
+            saksaar=fields.integer("saksaar", node.get("saksaar")),
+            sakssekvensnummer=fields.integer("sakssekvensnummer", node.get("sakssekvensnummer")),
+            saksdato=fields.date("saksdato", node.get("saksdato")),
             administrativ_enhet=node.get("administrativEnhet"),
             saksstatus=_code(node.get("saksstatus")),
             skjerming=skjerming,
         )
+        yield from fields.drain()
 
     def _entry(self, node: dict[str, Any]) -> Iterator[Record]:
         sid = node.get("systemID")
         if not sid:
             yield HarvestWarning("journalpost without systemID skipped")
             return
+        fields = FieldReader(str(sid))
         links = _links(node)
         parent = _find(links, "sakarkiv/saksmappe") or _find(links, "arkivstruktur/mappe")
-        skjerming = _skjerming(node)
-        hide_parts = parts_screened(skjerming)
+        skjerming = _skjerming(node, fields)
+        hide_parts = correspondents_screened(skjerming)
         parts = [
             KorrespondansepartRecord(
                 navn=None if hide_parts else p.get("navn") or p.get("korrespondansepartNavn"),
@@ -264,31 +233,36 @@ class N5wsHarvester(Harvester):
         yield JournalpostRecord(
             system_id=str(sid),
             saksmappe_system_id=_last_segment(parent) if parent else None,
-            offentlig_tittel=public_title(node, skjerming),
-            journalaar=_int(node.get("journalaar")),
-            journalsekvensnummer=_int(node.get("journalsekvensnummer")),
-            journalpostnummer=_int(node.get("journalpostnummer")),
+            offentlig_tittel=_public_title(node, skjerming),
+            journalaar=fields.integer("journalaar", node.get("journalaar")),
+            journalsekvensnummer=fields.integer(
+                "journalsekvensnummer", node.get("journalsekvensnummer")
+            ),
+            journalpostnummer=fields.integer("journalpostnummer", node.get("journalpostnummer")),
             journalposttype=_code(node.get("journalposttype")),
             journalstatus=_code(node.get("journalstatus")),
-            journaldato=_date(node.get("journaldato")),
-            dokumentets_dato=_date(node.get("dokumentetsDato")),
+            journaldato=fields.date("journaldato", node.get("journaldato")),
+            dokumentets_dato=fields.date("dokumentetsDato", node.get("dokumentetsDato")),
             administrativ_enhet=node.get("administrativEnhet"),
             skjerming=skjerming,
             korrespondanseparter=parts,
             dokumenter=[
-                self._document(d) for d in self._children(node, "arkivstruktur/dokumentbeskrivelse")
+                self._document(d, fields)
+                for d in self._children(node, "arkivstruktur/dokumentbeskrivelse")
             ],
         )
+        yield from fields.drain()
 
-    def _document(self, node: dict[str, Any]) -> DokumentRecord:
-        skjerming = _skjerming(node)
+    def _document(self, node: dict[str, Any], fields: FieldReader) -> DokumentRecord:
+        """A document of the entry whose fields ``fields`` reads (warnings name the entry)."""
+        skjerming = _skjerming(node, fields)
         screened = skjerming is not None and bool(
             skjerming.skjerming_dokument or skjerming.tilgangsrestriksjon
         )
         files = []
         for obj in self._children(node, "arkivstruktur/dokumentobjekt"):
             href = _find(_links(obj), "arkivstruktur/fil") or obj.get("referanseDokumentfil")
-            size = _int(obj.get("filstoerrelse"))
+            size = fields.integer("filstoerrelse", obj.get("filstoerrelse"))
             files.append(
                 FileRecord(
                     system_id=obj.get("systemID"),
@@ -297,7 +271,7 @@ class N5wsHarvester(Harvester):
                     source_uri=href,
                     format=_code(obj.get("format")),
                     media_type=obj.get("mimeType"),
-                    versjonsnummer=_int(obj.get("versjonsnummer")),
+                    versjonsnummer=fields.integer("versjonsnummer", obj.get("versjonsnummer")),
                     variantformat=_code(obj.get("variantformat")),
                     declared_checksum=obj.get("sjekksum"),
                     declared_checksum_algorithm=obj.get("sjekksumAlgoritme") or "SHA-256",
@@ -306,8 +280,8 @@ class N5wsHarvester(Harvester):
             )
         return DokumentRecord(
             system_id=node.get("systemID"),
-            tittel=public_title(node, skjerming),
-            dokumentnummer=_int(node.get("dokumentnummer")),
+            tittel=_public_title(node, skjerming),
+            dokumentnummer=fields.integer("dokumentnummer", node.get("dokumentnummer")),
             dokumenttype=_code(node.get("dokumenttype")),
             tilknyttet_registrering_som=_code(node.get("tilknyttetRegistreringSom")),
             skjerming=skjerming,

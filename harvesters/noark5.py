@@ -7,40 +7,39 @@ mappe is dropped from memory, so memory stays flat however large the file. DTDs 
 refused (no entity expansion, no external entities). The Noark version comes from the
 ADDML ``arkivuttrekk.xml`` (the namespaces are the same in every version).
 
-Privacy: the public title is ``offentligTittel``; the internal ``tittel`` is used only
-when a record has neither ``offentligTittel`` nor ``skjerming``. A public title that
-repeats the screened internal title verbatim is withheld too, and so is a document title
-that repeats its entry's or case's internal title. Correspondents are
-withheld when the screening's metadata names them or does not say which fields it covers.
+Privacy: titles follow ``innsyn.harvest.titles`` (``offentligTittel`` is public; the
+internal ``tittel`` only when a record has neither ``offentligTittel`` nor ``skjerming``).
+Correspondents are withheld when the screening's metadata names them or does not say
+which fields it covers (``innsyn.privacy.correspondents_screened``). Bad numbers and dates
+are left empty with a warning (``innsyn.harvest.fields``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
 from harvesters.packages import Package, open_package
 from harvesters.xmlsafe import safe_iterparse
-from innsyn.digits import ascii_int
 from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.fields import FieldReader
 from innsyn.harvest.records import (
     DokumentRecord,
     EnhetRecord,
     FileRecord,
-    HarvestWarning,
     JournalpostRecord,
     KorrespondansepartRecord,
     Record,
     SaksmappeRecord,
     SkjermingRecord,
 )
-from innsyn.privacy import unless_repeating
+from innsyn.harvest.titles import Titles, document_title, publishable_titles
+from innsyn.privacy import correspondents_screened
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 JOURNALPOSTTYPE = {
@@ -55,8 +54,6 @@ JOURNALPOSTTYPE = {
     "møtebok": "Z",
     "møteprotokoll": "Z",
 }
-_PART_WORDS = ("korrespondanse", "navn", "avsender", "mottaker", "adresse")
-_FIELD_WORDS = ("tittel", "korrespondanse", "navn", "avsender", "mottaker", "beskrivelse")
 
 
 def local(tag: str) -> str:
@@ -108,41 +105,16 @@ def xsi_type(elem: Element) -> str:
     return (elem.get(XSI_TYPE) or "").rsplit(":", 1)[-1].strip().lower()
 
 
-class _Warnings:
-    def __init__(self) -> None:
-        self.items: list[HarvestWarning] = []
-
-    def add(self, message: str, system_id: str | None = None) -> None:
-        self.items.append(HarvestWarning(message, system_id))
-
-
-def _int(value: str | None, warn: _Warnings, field: str, sid: str | None) -> int | None:
-    if value is None:
-        return None
-    number = ascii_int(value, signed=True)
-    if number is None:
-        warn.add(f"invalid number in {field}: {value!r}", sid)
-    return number
-
-
-def _date(value: str | None, warn: _Warnings, field: str, sid: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        warn.add(f"invalid date in {field}: {value!r} (left empty)", sid)
-        return None
-
-
-def _skjerming(elem: Element) -> SkjermingRecord | None:
+def _skjerming(elem: Element, fields: FieldReader) -> SkjermingRecord | None:
     sk = _child(elem, "skjerming")
     if sk is None:
         return None
     return SkjermingRecord(
         tilgangsrestriksjon=_text(sk, "tilgangsrestriksjon"),
         skjermingshjemmel=_text(sk, "skjermingshjemmel"),
-        skjermingsvarighet=ascii_int(_text(sk, "skjermingsvarighet")),
+        skjermingsvarighet=fields.integer(
+            "skjermingsvarighet", _text(sk, "skjermingsvarighet"), signed=False
+        ),
         skjerming_metadata=[
             c.text.strip() for c in _children(sk, "skjermingMetadata") if c.text and c.text.strip()
         ],
@@ -150,32 +122,8 @@ def _skjerming(elem: Element) -> SkjermingRecord | None:
     )
 
 
-def public_title(elem: Element, skjerming: SkjermingRecord | None) -> str | None:
-    """The title that may be published (see the module docstring)."""
-    internal = _text(elem, "tittel")
-    public = _text(elem, "offentligTittel")
-    if public:
-        if skjerming is not None and internal and internal in public and internal != public:
-            return None
-        return public
-    if skjerming is None:
-        return internal
-    return None
-
-
-def hidden_title(elem: Element, skjerming: SkjermingRecord | None) -> str | None:
-    """The internal title when it is not the public one (so it must not be published)."""
-    internal = _text(elem, "tittel")
-    return internal if internal and internal != public_title(elem, skjerming) else None
-
-
-def parts_screened(skjerming: SkjermingRecord | None) -> bool:
-    if skjerming is None:
-        return False
-    meta = " ".join(skjerming.skjerming_metadata).lower()
-    if any(w in meta for w in _PART_WORDS):
-        return True
-    return not any(w in meta for w in _FIELD_WORDS)
+def _titles(elem: Element, skjerming: SkjermingRecord | None) -> Titles:
+    return publishable_titles(_text(elem, "offentligTittel"), _text(elem, "tittel"), skjerming)
 
 
 def _journalposttype(value: str | None) -> str | None:
@@ -245,14 +193,10 @@ class _Parser:
         self.main = main
         self.base_dir = main.rsplit("/", 1)[0] if "/" in main else ""
         self.location = location
-        self.warn = _Warnings()
+        self.fields = FieldReader()
         self.arkivdel: str | None = None
         self.classes: list[dict[str, str]] = []
         self.enhet: str | None = None
-
-    def _drain(self) -> Iterator[Record]:
-        yield from self.warn.items
-        self.warn.items.clear()
 
     def run(self) -> Iterator[Record]:
         stack: list[Element] = []
@@ -307,18 +251,18 @@ class _Parser:
     def _mappe(self, elem: Element) -> Iterator[Record]:
         sid = _text(elem, "systemID") or _text(elem, "mappeID")
         if not sid:
-            self.warn.add("mappe without systemID skipped")
-            yield from self._drain()
+            self.fields.warn("mappe without systemID skipped")
+            yield from self.fields.drain()
             return
-        skjerming = _skjerming(elem)
+        fields = self.fields.about(sid)
+        skjerming = _skjerming(elem, fields)
+        titles = _titles(elem, skjerming)
         yield SaksmappeRecord(
             system_id=sid,
-            offentlig_tittel=public_title(elem, skjerming),
-            saksaar=_int(_text(elem, "saksaar"), self.warn, "saksaar", sid),
-            sakssekvensnummer=_int(
-                _text(elem, "sakssekvensnummer"), self.warn, "sakssekvensnummer", sid
-            ),
-            saksdato=_date(_text(elem, "saksdato"), self.warn, "saksdato", sid),
+            offentlig_tittel=titles.public,
+            saksaar=fields.integer("saksaar", _text(elem, "saksaar")),
+            sakssekvensnummer=fields.integer("sakssekvensnummer", _text(elem, "sakssekvensnummer")),
+            saksdato=fields.date("saksdato", _text(elem, "saksdato")),
             administrativ_enhet=_text(elem, "administrativEnhet"),
             saksstatus=_text(elem, "saksstatus"),
             arkivdel=self.arkivdel,
@@ -327,46 +271,49 @@ class _Parser:
             enhet_system_id=self.enhet,
         )
         for reg in _children(elem, "registrering"):
-            yield from self._registrering(reg, sid, hidden_title(elem, skjerming))
-        yield from self._drain()
+            yield from self._registrering(reg, sid, titles)
+        yield from self.fields.drain()
 
     def _journalregistrering(self, elem: Element) -> Iterator[Record]:
         sak = _child(elem, "saksmappe")
         sak_id = None
-        sak_hidden = None
+        sak_titles = None
         if sak is not None:
             aar, seq = _text(sak, "saksaar"), _text(sak, "sakssekvensnummer")
             sak_id = _text(sak, "systemID") or (f"sak:{aar}/{seq}" if aar and seq else None)
             if sak_id:
-                skjerming = _skjerming(sak)
-                sak_hidden = hidden_title(sak, skjerming)
+                fields = self.fields.about(sak_id)
+                skjerming = _skjerming(sak, fields)
+                sak_titles = _titles(sak, skjerming)
                 yield SaksmappeRecord(
                     system_id=sak_id,
-                    offentlig_tittel=public_title(sak, skjerming),
-                    saksaar=_int(aar, self.warn, "saksaar", sak_id),
-                    sakssekvensnummer=_int(seq, self.warn, "sakssekvensnummer", sak_id),
+                    offentlig_tittel=sak_titles.public,
+                    saksaar=fields.integer("saksaar", aar),
+                    sakssekvensnummer=fields.integer("sakssekvensnummer", seq),
                     skjerming=skjerming,
                     enhet_system_id=self.enhet,
                 )
         for jp in _children(elem, "journalpost"):
-            yield from self._registrering(jp, sak_id, sak_hidden)
-        yield from self._drain()
+            yield from self._registrering(jp, sak_id, sak_titles)
+        yield from self.fields.drain()
 
     def _registrering(
-        self, elem: Element, sak_id: str | None, sak_hidden: str | None = None
+        self, elem: Element, sak_id: str | None, sak_titles: Titles | None = None
     ) -> Iterator[Record]:
         kind = xsi_type(elem)
         sid = _text(elem, "systemID") or _text(elem, "registreringsID")
         if not sid:
-            self.warn.add("registrering without systemID skipped")
-            yield from self._drain()
+            self.fields.warn("registrering without systemID skipped")
+            yield from self.fields.drain()
             return
+        fields = self.fields.about(sid)
         if kind and kind not in ("journalpost", "arkivnotat", "registrering", "basisregistrering"):
-            self.warn.add(f"registrering of type {kind!r} not harvested", sid)
-            yield from self._drain()
+            fields.warn(f"registrering of type {kind!r} not harvested")
+            yield from self.fields.drain()
             return
-        skjerming = _skjerming(elem)
-        hide_parts = parts_screened(skjerming)
+        skjerming = _skjerming(elem, fields)
+        titles = _titles(elem, skjerming)
+        hide_parts = correspondents_screened(skjerming)
         parts = []
         for kp in _children(elem, "korrespondansepart"):
             name = _text(kp, "korrespondansepartNavn")
@@ -378,39 +325,36 @@ class _Parser:
                     skjermet=hide_parts,
                 )
             )
-        hidden = (hidden_title(elem, skjerming), sak_hidden)
         yield JournalpostRecord(
             system_id=sid,
             saksmappe_system_id=sak_id,
-            offentlig_tittel=public_title(elem, skjerming),
-            journalaar=_int(_text(elem, "journalaar"), self.warn, "journalaar", sid),
-            journalsekvensnummer=_int(
-                _text(elem, "journalsekvensnummer"), self.warn, "journalsekvensnummer", sid
+            offentlig_tittel=titles.public,
+            journalaar=fields.integer("journalaar", _text(elem, "journalaar")),
+            journalsekvensnummer=fields.integer(
+                "journalsekvensnummer", _text(elem, "journalsekvensnummer")
             ),
-            journalpostnummer=_int(
-                _text(elem, "journalpostnummer"), self.warn, "journalpostnummer", sid
-            ),
+            journalpostnummer=fields.integer("journalpostnummer", _text(elem, "journalpostnummer")),
             journalposttype=_journalposttype(_text(elem, "journalposttype"))
             or ("N" if kind == "arkivnotat" else None),
             journalstatus=_text(elem, "journalstatus"),
-            journaldato=_date(_text(elem, "journaldato"), self.warn, "journaldato", sid),
-            dokumentets_dato=_date(
-                _text(elem, "dokumentetsDato"), self.warn, "dokumentetsDato", sid
-            ),
+            journaldato=fields.date("journaldato", _text(elem, "journaldato")),
+            dokumentets_dato=fields.date("dokumentetsDato", _text(elem, "dokumentetsDato")),
             administrativ_enhet=_text(elem, "administrativEnhet"),
             skjerming=skjerming,
             korrespondanseparter=parts,
             dokumenter=[
-                self._dokument(d, sid, hidden) for d in _children(elem, "dokumentbeskrivelse")
+                self._dokument(d, fields, (titles, sak_titles))
+                for d in _children(elem, "dokumentbeskrivelse")
             ],
             enhet_system_id=self.enhet,
         )
-        yield from self._drain()
+        yield from self.fields.drain()
 
     def _dokument(
-        self, elem: Element, jp_sid: str, hidden: tuple[str | None, ...] = ()
+        self, elem: Element, fields: FieldReader, parents: tuple[Titles | None, ...]
     ) -> DokumentRecord:
-        skjerming = _skjerming(elem)
+        """A document of the entry whose fields ``fields`` reads (warnings name the entry)."""
+        skjerming = _skjerming(elem, fields)
         files = []
         for obj in _children(elem, "dokumentobjekt"):
             ref = _text(obj, "referanseDokumentfil")
@@ -419,11 +363,10 @@ class _Parser:
                 try:
                     path = self.package.resolve(self.base_dir, ref)
                 except HarvestError as exc:
-                    self.warn.add(str(exc), jp_sid)
+                    fields.warn(str(exc))
                     path = None
                 if path is not None:
                     opener = self._opener(path)
-            size = _text(obj, "filstoerrelse")
             files.append(
                 FileRecord(
                     system_id=_text(obj, "systemID") or ref,
@@ -431,25 +374,25 @@ class _Parser:
                     open=opener,
                     source_uri=f"{self.location}#{ref}" if ref else None,
                     format=_text(obj, "format"),
-                    versjonsnummer=_int(
-                        _text(obj, "versjonsnummer"), self.warn, "versjonsnummer", jp_sid
-                    ),
+                    versjonsnummer=fields.integer("versjonsnummer", _text(obj, "versjonsnummer")),
                     variantformat=_text(obj, "variantformat"),
                     declared_checksum=_text(obj, "sjekksum"),
                     declared_checksum_algorithm=_text(obj, "sjekksumAlgoritme"),
-                    declared_size=ascii_int(size),
+                    declared_size=fields.integer(
+                        "filstoerrelse", _text(obj, "filstoerrelse"), signed=False
+                    ),
                 )
             )
         return DokumentRecord(
             system_id=_text(elem, "systemID"),
-            tittel=unless_repeating(public_title(elem, skjerming), *hidden),
-            dokumentnummer=_int(_text(elem, "dokumentnummer"), self.warn, "dokumentnummer", jp_sid),
+            tittel=document_title(_titles(elem, skjerming), *parents),
+            dokumentnummer=fields.integer("dokumentnummer", _text(elem, "dokumentnummer")),
             dokumenttype=_text(elem, "dokumenttype"),
             tilknyttet_registrering_som=_text(elem, "tilknyttetRegistreringSom"),
             skjerming=skjerming,
             files=files,
         )
 
-    def _opener(self, path: str) -> Any:
+    def _opener(self, path: str) -> Callable[[], BinaryIO]:
         package = self.package
         return lambda: package.open(path)

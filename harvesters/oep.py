@@ -1,38 +1,38 @@
 """``oep``: the Noark 4 "OFFJOURNAL" public-journal export that archive systems make for
 OEP (NOARKSAK.OJ, JOURNPOST.OJ, AVSMOT.OJ, DOKLINK/DOKBESKRIV/DOKVERSJON).
 
-Public text: ``SA.OFFTITTEL`` and ``JP.OFFINNHOLD``; a ``*_SENSITIV`` variant goes to the
-sensitive field (shown only within the retention window). Internal titles
-(``SA.TITTEL``/``JP.INNHOLD``) are used only when no public variant exists and nothing
-marks the record screened (``*.TGKODE``, ``*.UOFF``). Correspondents flagged ``AM.U1``
-are withheld. A document title (``DB.TITTEL``) that repeats its entry's or case's internal
-title is withheld too. Location: one XML file, or a directory of them.
+Titles follow ``innsyn.harvest.titles``: ``SA.OFFTITTEL`` and ``JP.OFFINNHOLD`` are
+public; a ``*_SENSITIV`` variant goes to the sensitive field (shown only within the
+retention window). Internal titles (``SA.TITTEL``/``JP.INNHOLD``, and ``DB.TITTEL``, a
+document's only title) are used only when no public variant exists and nothing marks the
+record screened (``*.TGKODE``, ``*.UOFF``). Correspondents flagged ``AM.U1`` are
+withheld. Bad numbers and dates are left empty with a warning (``innsyn.harvest.fields``).
+Location: one XML file, or a directory of them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from functools import partial
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
 from harvesters.http_files import url_opener
 from harvesters.xmlsafe import parse_xml
-from innsyn.digits import ascii_int, is_ascii_digits
+from innsyn.digits import is_ascii_digits
 from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.fields import FieldReader
 from innsyn.harvest.records import (
     DokumentRecord,
     EnhetRecord,
     FileRecord,
-    HarvestWarning,
     JournalpostRecord,
     KorrespondansepartRecord,
     Record,
     SaksmappeRecord,
     SkjermingRecord,
 )
-from innsyn.privacy import unless_repeating
+from innsyn.harvest.titles import Titles, document_title, publishable_titles
 
 
 def _t(elem: Element, tag: str) -> str | None:
@@ -40,19 +40,6 @@ def _t(elem: Element, tag: str) -> str | None:
     if child is None or child.text is None:
         return None
     return " ".join(child.text.split()) or None
-
-
-def _date(value: str | None, warnings: list[str], what: str) -> dt.date | None:
-    if not value:
-        return None
-    raw = value.strip()
-    try:
-        if len(raw) == 8 and is_ascii_digits(raw):
-            return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
-        return dt.date.fromisoformat(raw[:10])
-    except ValueError:
-        warnings.append(f"invalid date in {what}: {raw!r} (left empty)")
-        return None
 
 
 def _skjerming(elem: Element, prefix: str) -> SkjermingRecord | None:
@@ -63,17 +50,14 @@ def _skjerming(elem: Element, prefix: str) -> SkjermingRecord | None:
     return SkjermingRecord(tilgangsrestriksjon=code, skjermingshjemmel=basis)
 
 
-def _title(elem: Element, public: str, internal: str, screened: bool) -> str | None:
-    value = _t(elem, public)
-    if value:
-        return value
-    return None if screened else _t(elem, internal)
+def _titles(elem: Element, public: str, internal: str, skjerming: SkjermingRecord | None) -> Titles:
+    return publishable_titles(
+        _t(elem, public), _t(elem, internal), skjerming, sensitive=_t(elem, f"{public}_SENSITIV")
+    )
 
 
-def _hidden(elem: Element, public: str, internal: str, screened: bool) -> str | None:
-    """The internal title when it is not the published one."""
-    value = _t(elem, internal)
-    return value if value and value != _title(elem, public, internal, screened) else None
+def _file_opener(path: Path) -> Callable[[], BinaryIO]:
+    return lambda: path.open("rb")
 
 
 def _sensitive(elem: Element, public: str) -> str | None:
@@ -125,37 +109,30 @@ class OepHarvester(Harvester):
             yield from self._case(sak, path, enhet)
 
     def _case(self, sak: Element, path: Path, enhet: str | None) -> Iterator[Record]:
-        warnings: list[str] = []
         aar, seq = _t(sak, "SA.SAAR"), _t(sak, "SA.SEKNR")
         sak_id = _t(sak, "SA.ID") or f"sak:{aar}/{seq}"
+        fields = FieldReader(sak_id)
         skjerming = _skjerming(sak, "SA")
+        titles = _titles(sak, "SA.OFFTITTEL", "SA.TITTEL", skjerming)
         klasser = [
             {"klasseID": _t(k, "KL.ORDNVERDI") or "", "tittel": _t(k, "KL.OVBESK") or ""}
             for k in sak.findall("KLASSERING.OJ")
         ]
         yield SaksmappeRecord(
             system_id=sak_id,
-            offentlig_tittel=_title(sak, "SA.OFFTITTEL", "SA.TITTEL", skjerming is not None),
-            offentlig_tittel_sensitiv=_sensitive(sak, "SA.OFFTITTEL"),
-            saksaar=ascii_int(aar),
-            sakssekvensnummer=ascii_int(seq),
-            saksdato=_date(_t(sak, "SA.DATO"), warnings, "SA.DATO"),
+            offentlig_tittel=titles.public,
+            offentlig_tittel_sensitiv=titles.sensitive,
+            saksaar=fields.integer("SA.SAAR", aar, signed=False),
+            sakssekvensnummer=fields.integer("SA.SEKNR", seq, signed=False),
+            saksdato=fields.date("SA.DATO", _t(sak, "SA.DATO")),
             administrativ_enhet=_t(sak, "SA.ADMKORT"),
             klassifikasjon=klasser,
             skjerming=skjerming,
             enhet_system_id=enhet,
         )
         for jp in sak.findall("JOURNPOST.OJ"):
-            yield self._entry(
-                jp,
-                sak_id,
-                path,
-                enhet,
-                warnings,
-                _hidden(sak, "SA.OFFTITTEL", "SA.TITTEL", skjerming is not None),
-            )
-        for message in warnings:
-            yield HarvestWarning(message, sak_id)
+            yield self._entry(jp, sak_id, path, enhet, fields, titles)
+        yield from fields.drain()
 
     def _entry(
         self,
@@ -163,11 +140,15 @@ class OepHarvester(Harvester):
         sak_id: str,
         path: Path,
         enhet: str | None,
-        warnings: list[str],
-        sak_hidden: str | None = None,
+        case_fields: FieldReader,
+        sak_titles: Titles,
     ) -> JournalpostRecord:
+        """An entry of the case ``sak_id``; its warnings join the case's (``case_fields``)."""
         jaar, jseq, postnr = _t(jp, "JP.JAAR"), _t(jp, "JP.SEKNR"), _t(jp, "JP.POSTNR")
+        system_id = _t(jp, "JP.ID") or f"jp:{jaar}/{jseq}"
+        fields = case_fields.about(system_id)
         skjerming = _skjerming(jp, "JP")
+        titles = _titles(jp, "JP.OFFINNHOLD", "JP.INNHOLD", skjerming)
         parts = []
         for am in jp.findall("AVSMOT.OJ"):
             hidden = (_t(am, "AM.U1") or "0") not in ("0", "")
@@ -180,39 +161,45 @@ class OepHarvester(Harvester):
                     skjermet=hidden,
                 )
             )
-        hidden = (_hidden(jp, "JP.OFFINNHOLD", "JP.INNHOLD", skjerming is not None), sak_hidden)
         return JournalpostRecord(
-            system_id=_t(jp, "JP.ID") or f"jp:{jaar}/{jseq}",
+            system_id=system_id,
             saksmappe_system_id=sak_id,
-            offentlig_tittel=_title(jp, "JP.OFFINNHOLD", "JP.INNHOLD", skjerming is not None),
-            offentlig_tittel_sensitiv=_sensitive(jp, "JP.OFFINNHOLD"),
-            journalaar=ascii_int(jaar),
-            journalsekvensnummer=ascii_int(jseq),
-            journalpostnummer=ascii_int(postnr),
+            offentlig_tittel=titles.public,
+            offentlig_tittel_sensitiv=titles.sensitive,
+            journalaar=fields.integer("JP.JAAR", jaar, signed=False),
+            journalsekvensnummer=fields.integer("JP.SEKNR", jseq, signed=False),
+            journalpostnummer=fields.integer("JP.POSTNR", postnr, signed=False),
             journalposttype=_t(jp, "JP.NDOKTYPE"),
             journalstatus=_t(jp, "JP.STATUS"),
-            journaldato=_date(_t(jp, "JP.JDATO"), warnings, "JP.JDATO"),
-            dokumentets_dato=_date(_t(jp, "JP.DOKDATO"), warnings, "JP.DOKDATO"),
+            journaldato=fields.date("JP.JDATO", _t(jp, "JP.JDATO")),
+            dokumentets_dato=fields.date("JP.DOKDATO", _t(jp, "JP.DOKDATO")),
             administrativ_enhet=_t(jp, "JP.ADMKORT"),
             skjerming=skjerming,
             korrespondanseparter=parts,
-            dokumenter=[self._document(dl, path, hidden) for dl in jp.findall("DOKLINK.OJ")],
+            dokumenter=[
+                self._document(dl, path, fields, (titles, sak_titles))
+                for dl in jp.findall("DOKLINK.OJ")
+            ],
             enhet_system_id=enhet,
         )
 
     def _document(
-        self, dl: Element, path: Path, hidden: tuple[str | None, ...] = ()
+        self, dl: Element, path: Path, fields: FieldReader, parents: tuple[Titles, ...]
     ) -> DokumentRecord:
+        """A document of the entry whose fields ``fields`` reads (warnings name the entry)."""
         desc = dl.find("DOKBESKRIV.OJ")
         files = []
         title = None
         skjerming = _skjerming(dl, "DL") or (_skjerming(desc, "DB") if desc is not None else None)
         if desc is not None:
-            title = _title(desc, "DB.TITTEL", "DB.TITTEL", False) if skjerming is None else None
+            title = document_title(
+                publishable_titles(None, _t(desc, "DB.TITTEL"), skjerming), *parents
+            )
             for ver in desc.findall("DOKVERSJON.OJ"):
                 ref = _t(ver, "VE.FILREF")
                 if not ref:
                     continue
+                opener: Callable[[], BinaryIO]
                 if ref.startswith(("http://", "https://")):
                     opener = url_opener(self.http, ref)
                     uri = ref
@@ -220,7 +207,7 @@ class OepHarvester(Harvester):
                     target = (path.parent / ref.replace("\\", "/")).resolve()
                     if not target.is_relative_to(path.parent.resolve()):
                         continue
-                    opener = partial(target.open, "rb")  # type: ignore[assignment]
+                    opener = _file_opener(target)
                     uri = str(target)
                 files.append(
                     FileRecord(
@@ -231,15 +218,17 @@ class OepHarvester(Harvester):
                         filnavn=ref.rstrip("/").rsplit("/", 1)[-1],
                         open=opener,
                         source_uri=uri,
-                        versjonsnummer=ascii_int(_t(ver, "VE.VERSJON")),
+                        versjonsnummer=fields.integer(
+                            "VE.VERSJON", _t(ver, "VE.VERSJON"), signed=False
+                        ),
                         variantformat=_t(ver, "VE.VARIANT"),
                         format=_t(ver, "VE.DOKFORMAT"),
                     )
                 )
         return DokumentRecord(
             system_id=_t(dl, "DL.RNR"),
-            tittel=unless_repeating(title, *hidden),
-            dokumentnummer=ascii_int(_t(dl, "DL.RNR")),
+            tittel=title,
+            dokumentnummer=fields.integer("DL.RNR", _t(dl, "DL.RNR"), signed=False),
             tilknyttet_registrering_som={"H": "hoveddokument", "V": "vedlegg"}.get(
                 _t(dl, "DL.TYPE") or "", _t(dl, "DL.TYPE")
             ),

@@ -7,12 +7,11 @@ bomb or a path-traversal archive stops with a clear error before anything is rea
 
 from __future__ import annotations
 
-import io
 import posixpath
 import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 from innsyn.harvest.contract import HarvestError
 
@@ -26,6 +25,12 @@ def _safe_name(name: str) -> str:
     if clean.startswith("/") or (len(clean) > 1 and clean[1] == ":") or ".." in path.parts:
         raise HarvestError(f"unsafe path in archive refused: {name!r}")
     return posixpath.normpath(clean).lstrip("./") if clean not in (".", "./") else ""
+
+
+def _binary(member: IO[bytes]) -> BinaryIO:
+    """An archive member's stream as what it is: zip and tar members are buffered binary
+    readers (``ZipExtFile``, ``ExFileObject``), which typeshed types as ``IO[bytes]``."""
+    return cast(BinaryIO, member)
 
 
 class Package:
@@ -104,7 +109,7 @@ class ZipPackage(Package):
         info = self._names.get(_safe_name(name))
         if info is None:
             raise KeyError(f"{name} is not in the archive")
-        return self.zf.open(info)
+        return _binary(self.zf.open(info))
 
     def close(self) -> None:
         self.zf.close()
@@ -139,7 +144,7 @@ class TarPackage(Package):
         fh = self.tf.extractfile(info)
         if fh is None:
             raise KeyError(f"{name} cannot be read")
-        return io.BufferedReader(fh)  # type: ignore[arg-type]
+        return _binary(fh)
 
     def close(self) -> None:
         self.tf.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Literal, cast
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from defusedxml import DefusedXmlException
@@ -86,7 +86,12 @@ def _prolog_has_dtd(head: bytes) -> bool | None:
     return _ROOT_START.match(rest) is None
 
 
-def safe_iterparse(fh: IO[bytes], events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
+XmlEvent = Literal["start", "end"]
+
+
+def safe_iterparse(
+    fh: IO[bytes], events: tuple[XmlEvent, ...]
+) -> Iterator[tuple[XmlEvent, Element]]:
     """``iterparse`` for large files: the C parser when the document has no DTD, so no
     entity can be declared (undeclared ones are errors) and none fetched; otherwise
     defusedxml's parser, which refuses the DTD with ``DefusedXmlException``.
@@ -104,17 +109,25 @@ def safe_iterparse(fh: IO[bytes], events: tuple[str, ...]) -> Iterator[tuple[str
     if verdict is not False:
         yield from _defused(head, fh, events)
         return
-    parser = XMLPullParser(events=events)
+    parser: XMLPullParser[Element] = XMLPullParser(events=events)
     chunk = head
     while chunk:
         parser.feed(chunk)
-        yield from parser.read_events()
+        yield from _element_events(parser)
         chunk = fh.read(_CHUNK)
     parser.close()
-    yield from parser.read_events()
+    yield from _element_events(parser)
 
 
-def _defused(head: bytes, fh: IO[bytes], events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
+def _element_events(parser: XMLPullParser[Element]) -> Iterator[tuple[XmlEvent, Element]]:
+    # asked for "start" and "end" only, the parser gives (event, Element) pairs; typeshed
+    # types read_events for every kind of event (namespaces, comments, PIs)
+    return cast(Iterator[tuple[XmlEvent, Element]], parser.read_events())
+
+
+def _defused(
+    head: bytes, fh: IO[bytes], events: tuple[XmlEvent, ...]
+) -> Iterator[tuple[XmlEvent, Element]]:
     class Rest:
         def __init__(self) -> None:
             self.head = head

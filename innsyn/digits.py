@@ -9,6 +9,7 @@ bounded number of them (``int()`` refuses strings of more than 4300 digits).
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 
 _DIGITS = re.compile(r"[0-9]+")
 _SIGNED = re.compile(r"-?[0-9]+")
@@ -16,7 +17,7 @@ MAX_DIGITS = 18
 """Significant digits accepted by ``ascii_int`` (fits a signed 64-bit integer)."""
 
 
-def is_ascii_digits(text: str | None) -> bool:
+def is_ascii_digits(text: str | None) -> TypeGuard[str]:
     """True when ``text`` is one or more of the ASCII digits 0-9 and nothing else."""
     return text is not None and _DIGITS.fullmatch(text) is not None
 

@@ -10,6 +10,10 @@ import re
 
 from stdnum.no import fodselsnummer
 
+from innsyn.harvest.records import SkjermingRecord
+
+_PART_WORDS = ("korrespondanse", "navn", "avsender", "mottaker", "adresse")
+_FIELD_WORDS = ("tittel", "korrespondanse", "navn", "avsender", "mottaker", "beskrivelse")
 _CANDIDATE = re.compile(r"(?<!\d)(\d{6})[ ]?(\d{5})(?!\d)")
 REDACTED = "[fødselsnummer fjernet]"
 
@@ -52,3 +56,15 @@ def unless_repeating(title: str | None, *screened: str | None) -> str | None:
     if title and any(s and s in title for s in screened):
         return None
     return title
+
+
+def correspondents_screened(skjerming: SkjermingRecord | None) -> bool:
+    """True when a harvested record's screening withholds its correspondents: its
+    ``skjermingMetadata`` names them, or does not say which fields it covers (when in
+    doubt, withhold)."""
+    if skjerming is None:
+        return False
+    meta = " ".join(skjerming.skjerming_metadata).lower()
+    if any(w in meta for w in _PART_WORDS):
+        return True
+    return not any(w in meta for w in _FIELD_WORDS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,15 +31,23 @@ class HarvestError(Exception):
 
 
 def is_url(location: str) -> bool:
+    """True when ``location`` is an http(s) URL rather than a local path."""
     return location.startswith(("http://", "https://"))
 
 
-class Harvester:
-    """Base class of every harvester: one source type, many configured sources."""
+class Harvester(ABC):
+    """Base class of every harvester: one source type, many configured sources.
+
+    A subclass sets the class attributes and implements ``records()``; copy
+    ``harvesters/_template.py`` to start one.
+    """
 
     name: ClassVar[str] = ""
+    """The entry-point name (``innsyn harvesters list``, a job's ``harvester``)."""
     description: ClassVar[str] = ""
+    """One line for ``innsyn harvesters list`` and the admin page."""
     complete_by_default: ClassVar[bool] = False
+    """Whether a run from scratch sees every record of the source (see ``complete``)."""
 
     def __init__(
         self,
@@ -49,10 +58,14 @@ class Harvester:
         state: dict[str, Any] | None = None,
     ) -> None:
         self.location = location
-        self.params = dict(params or {})
+        """A local path or an http(s) URL, as configured."""
+        self.params: dict[str, str] = dict(params or {})
+        """The source's configured parameters (``complete`` and harvester-specific ones)."""
         self._http = http
         self.state: dict[str, Any] = dict(state or {})
+        """What the previous successful run left; updated as the harvest goes on."""
         self.from_scratch = not self.state
+        """True when there is no previous state (first run or full resync)."""
 
     @property
     def http(self) -> HttpClient:
@@ -88,5 +101,9 @@ class Harvester:
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
+    @abstractmethod
     def records(self) -> Iterator[Record]:
-        raise NotImplementedError
+        """The records of the source, in an order the pipeline can store: an agency before
+        what it owns, a case before its entries (or in the same batch), a warning whenever
+        something was skipped or left empty. ``HarvestError`` when the source cannot be
+        read at all."""
