@@ -1,8 +1,8 @@
 """Talking to the Tika server through the ``tika`` package in client-only mode.
 
 Every call has a timeout and a size cap. The outcome is an ``ExtractionResult``:
-``done`` with text, or ``failed`` with a reason a person can act on (encrypted,
-corrupt, too large, timed out). An unreachable server raises ``TikaUnavailable`` so
+``ExtractionStatus.DONE`` with text, or ``FAILED`` with a reason a person can act on
+(encrypted, corrupt, too large, timed out). An unreachable server raises ``TikaUnavailable`` so
 the caller can leave the document pending and retry later instead of failing it.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from innsyn.config import Settings
+from innsyn.extraction.status import ExtractionStatus
 
 
 class TikaUnavailable(RuntimeError):
@@ -31,7 +32,7 @@ class EmbeddedDocument:
 
 @dataclass
 class ExtractionResult:
-    status: str
+    status: ExtractionStatus
     text: str = ""
     media_type: str | None = None
     error: str | None = None
@@ -98,7 +99,8 @@ def extract_bytes(
     """Extract text, metadata and embedded documents of ``data`` with the Tika server."""
     if len(data) > settings.max_file_size:
         return ExtractionResult(
-            "failed", error=f"file larger than the limit of {settings.max_file_size} bytes"
+            ExtractionStatus.FAILED,
+            error=f"file larger than the limit of {settings.max_file_size} bytes",
         )
     try:
         status, body = _parser().from_buffer(
@@ -110,7 +112,8 @@ def extract_bytes(
         )
     except requests.Timeout:
         return ExtractionResult(
-            "failed", error=f"extraction timed out after {settings.extraction_timeout:.0f} s"
+            ExtractionStatus.FAILED,
+            error=f"extraction timed out after {settings.extraction_timeout:.0f} s",
         )
     except requests.ConnectionError as exc:
         raise TikaUnavailable(f"Tika is not reachable at {settings.tika_url}") from exc
@@ -119,17 +122,21 @@ def extract_bytes(
 
 def _interpret(settings: Settings, status: int, body: Any) -> ExtractionResult:
     if status == 422:
-        return ExtractionResult("failed", error="encrypted or password-protected document")
+        return ExtractionResult(
+            ExtractionStatus.FAILED, error="encrypted or password-protected document"
+        )
     if status in (502, 503):
         raise TikaUnavailable(f"Tika answered {status}")
     if status != 200:
-        return ExtractionResult("failed", error=f"Tika could not parse the file (HTTP {status})")
+        return ExtractionResult(
+            ExtractionStatus.FAILED, error=f"Tika could not parse the file (HTTP {status})"
+        )
     try:
         parts: list[dict[str, Any]] = json.loads(body) if isinstance(body, str) else body
     except ValueError:
-        return ExtractionResult("failed", error="Tika returned an unreadable answer")
+        return ExtractionResult(ExtractionStatus.FAILED, error="Tika returned an unreadable answer")
     if not parts:
-        return ExtractionResult("failed", error="Tika returned nothing for the file")
+        return ExtractionResult(ExtractionStatus.FAILED, error="Tika returned nothing for the file")
     container = parts[0]
     media_type = str(container.get("Content-Type", "")).split(";")[0] or None
     text = str(container.get("X-TIKA:content") or "").strip()[: settings.max_text_chars]
@@ -144,15 +151,17 @@ def _interpret(settings: Settings, status: int, body: Any) -> ExtractionResult:
     meta = {k: v for k, v in container.items() if k != "X-TIKA:content"}
     reason = _failure_reason(container)
     if reason and (not text or _is_encrypted(container)):
-        return ExtractionResult("failed", media_type=media_type, error=reason, metadata=meta)
+        return ExtractionResult(
+            ExtractionStatus.FAILED, media_type=media_type, error=reason, metadata=meta
+        )
     nothing = not text and not any(e.text for e in embedded)
     if nothing and media_type in (None, "application/octet-stream"):
         return ExtractionResult(
-            "failed",
+            ExtractionStatus.FAILED,
             media_type=media_type,
             error="unsupported or unrecognised file type",
             metadata=meta,
         )
     return ExtractionResult(
-        "done", text=text, media_type=media_type, metadata=meta, embedded=embedded
+        ExtractionStatus.DONE, text=text, media_type=media_type, metadata=meta, embedded=embedded
     )

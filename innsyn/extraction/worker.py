@@ -1,9 +1,10 @@
 """Extracting every pending file: once per content (sha256), never twice.
 
-For each ``Dokumentobjekt`` with ``extraction_status == "pending"`` whose file is in the
-blob store: reuse the ``Extraction`` of the same sha256 when there is one (no Tika call),
-otherwise ask Tika, keep the text in the blob store and record the outcome. Attachments
-found inside archives and e-mails become documents (``vedlegg``) of the same entry.
+For each ``Dokumentobjekt`` whose ``extraction_status`` is ``ExtractionStatus.PENDING``
+and whose file is in the blob store: reuse the ``Extraction`` of the same sha256 when
+there is one (no Tika call), otherwise ask Tika, keep the text in the blob store and
+record the outcome. Attachments found inside archives and e-mails become documents
+(``vedlegg``) of the same entry.
 When Tika is unreachable the batch stops and the rest stays pending for a later run.
 
 Tika calls run in a small thread pool (``extraction_concurrency``); reading and writing
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
+from innsyn.extraction.status import ExtractionStatus
 from innsyn.extraction.tika_client import ExtractionResult, TikaUnavailable, extract_bytes
 from innsyn.language import detect_language
 from innsyn.progress import Progress, ProgressCallback
@@ -139,7 +141,9 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
                 parent_id=obj.id,
                 filnavn=item["name"],
                 media_type=item["media_type"],
-                extraction_status="done" if item["text_sha256"] else "skipped",
+                extraction_status=(
+                    ExtractionStatus.DONE if item["text_sha256"] else ExtractionStatus.SKIPPED
+                ),
                 text_sha256=item["text_sha256"],
                 text_chars=item["text_chars"],
                 language=item["language"],
@@ -153,7 +157,7 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
 
 
 def _count(report: ExtractionReport, ex: Extraction) -> None:
-    if ex.status == "done":
+    if ex.status == ExtractionStatus.DONE:
         report.done += 1
     else:
         report.failed += 1
@@ -188,7 +192,11 @@ class _Extractor:
         send the content to Tika."""
         with self.sessions() as session:
             obj = session.get(Dokumentobjekt, obj_id)
-            if obj is None or obj.extraction_status != "pending" or obj.sha256 is None:
+            if (
+                obj is None
+                or obj.extraction_status != ExtractionStatus.PENDING
+                or obj.sha256 is None
+            ):
                 self.clock.advance()
                 return
             if obj.sha256 in self.waiting:
@@ -225,7 +233,11 @@ class _Extractor:
                 session.add(ex)
             for n, obj_id in enumerate(obj_ids):
                 obj = session.get(Dokumentobjekt, obj_id)
-                if obj is None or obj.extraction_status != "pending" or obj.sha256 != sha256:
+                if (
+                    obj is None
+                    or obj.extraction_status != ExtractionStatus.PENDING
+                    or obj.sha256 != sha256
+                ):
                     continue
                 if n:
                     self.report.reused += 1
@@ -253,7 +265,8 @@ def extract_pending(
         query = (
             select(Dokumentobjekt.id)
             .where(
-                Dokumentobjekt.extraction_status == "pending", Dokumentobjekt.sha256.is_not(None)
+                Dokumentobjekt.extraction_status == ExtractionStatus.PENDING,
+                Dokumentobjekt.sha256.is_not(None),
             )
             .order_by(Dokumentobjekt.id)
         )

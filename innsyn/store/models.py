@@ -30,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from innsyn.extraction.status import ExtractionStatus
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -263,7 +265,9 @@ class Dokumentobjekt(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     size: Mapped[int | None] = mapped_column(BigInteger)
     media_type: Mapped[str | None] = mapped_column(String(200))
-    extraction_status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    extraction_status: Mapped[str] = mapped_column(
+        String(20), default=ExtractionStatus.PENDING, index=True
+    )
     extraction_error: Mapped[str | None] = mapped_column(Text)
     text_sha256: Mapped[str | None] = mapped_column(String(64))
     text_chars: Mapped[int | None] = mapped_column(Integer)
@@ -274,9 +278,6 @@ class Dokumentobjekt(Base):
     dokumentbeskrivelse: Mapped[Dokumentbeskrivelse] = relationship(
         back_populates="dokumentobjekter"
     )
-
-
-EXTRACTION_STATUSES = ("pending", "done", "failed", "skipped")
 
 
 class Extraction(Base):
