@@ -6,6 +6,7 @@ Every subcommand builds its objects from one ``Settings``; nothing happens at im
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -120,15 +121,28 @@ def demo() -> None:
 
 
 @demo.command("load")
+@click.option(
+    "--testdata",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The source repository's shared/testdata folder (default: ../shared/testdata "
+    "beside the checkout innsyn runs from; an installed wheel has none).",
+)
 @pass_ctx
-def demo_load(ctx: Context) -> None:
+def demo_load(ctx: Context, testdata: Path | None) -> None:
     """Import agencies and harvest the sample journals (needs the services running)."""
     from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 
-    from innsyn.demo import load_demo
+    from innsyn.demo import TESTDATA, load_demo
 
+    folder = testdata or TESTDATA
+    if not folder.is_dir():
+        fail(
+            "demo data not found: 'innsyn demo load' harvests the sample files of the source "
+            f"repository's shared/testdata, and there is none at {folder} (an installed wheel "
+            "does not include it); pass --testdata <path to shared/testdata>"
+        )
     try:
-        count = load_demo(ctx.settings, click.echo)
+        count = load_demo(ctx.settings, click.echo, folder)
     except FileNotFoundError as exc:
         fail(str(exc))
     except OpenSearchConnectionError:
