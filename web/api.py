@@ -8,18 +8,20 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
+from innsyn.public.shapes import AGENCY
 from innsyn.search.params import ParamError, bounded_int, parse_params
 from innsyn.search.searcher import search
-from innsyn.search.visibility import public_document
 from innsyn.store.models import Enhet
-from web.openapi import openapi_document
-from web.records import (
+from web.loaders import (
     document_or_404,
     document_text,
+    enhet_or_404,
     journalpost_or_404,
+    moment,
     saksmappe_or_404,
     send_original,
 )
+from web.openapi import openapi_document
 from web.resources import resources
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -67,8 +69,7 @@ def api_saksmappe(sak_id: str) -> ResponseReturnValue:
 @bp.get("/dokument/<doc_id>")
 def api_dokument(doc_id: str) -> ResponseReturnValue:
     with resources().sessions() as session:
-        doc = document_or_404(session, doc_id)
-        body = public_document(doc)
+        doc, body = document_or_404(session, doc_id)
         body["journalpost_id"] = doc.journalpost_id
         body["text"] = document_text(doc)
         return jsonify(body)
@@ -77,23 +78,7 @@ def api_dokument(doc_id: str) -> ResponseReturnValue:
 @bp.get("/dokument/<doc_id>/content")
 def api_dokument_content(doc_id: str) -> ResponseReturnValue:
     with resources().sessions() as session:
-        return send_original(document_or_404(session, doc_id))
-
-
-def _enhet(e: Enhet) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "navn": e.navn,
-        "navn_nynorsk": e.navn_nynorsk,
-        "navn_engelsk": e.navn_engelsk,
-        "navn_sami": e.navn_sami,
-        "orgnummer": e.orgnummer,
-        "enhetstype": e.enhetstype,
-        "parent_id": e.parent_id,
-        "kommunenummer": e.kommunenummer,
-        "kontaktpunkt_epost": e.kontaktpunkt_epost,
-        "last_harvested_at": e.last_harvested_at.isoformat() if e.last_harvested_at else None,
-    }
+        return send_original(document_or_404(session, doc_id)[0])
 
 
 @bp.get("/enhet")
@@ -111,18 +96,14 @@ def api_enhet_list() -> ResponseReturnValue:
             query = query.where(Enhet.parent_id == parent)
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         rows = session.scalars(query.limit(limit).offset(offset)).all()
-        return jsonify({"total": total, "items": [_enhet(e) for e in rows]})
+        now = moment()
+        return jsonify({"total": total, "items": [AGENCY.page(e, now) for e in rows]})
 
 
 @bp.get("/enhet/<enhet_id>")
 def api_enhet(enhet_id: str) -> ResponseReturnValue:
     with resources().sessions() as session:
-        enhet = session.get(Enhet, enhet_id)
-        if enhet is None:
-            from flask import abort
-
-            abort(404)
-        body = _enhet(enhet)
+        enhet, body = enhet_or_404(session, enhet_id)
         body["children"] = [{"id": c.id, "navn": c.navn} for c in enhet.children]
         return jsonify(body)
 

@@ -7,18 +7,17 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
 from innsyn.search.params import PERIODS, SearchParams, parse_params
 from innsyn.search.query_parser import parse_query, terms
 from innsyn.search.searcher import SearchResult, search
-from innsyn.search.visibility import public_document
-from innsyn.store.models import Enhet
-from web.records import (
+from web.loaders import (
     document_or_404,
     document_text,
+    enhet_or_404,
     journalpost_or_404,
     saksmappe_or_404,
     send_original,
@@ -69,9 +68,7 @@ def saksmappe_page(sak_id: str) -> ResponseReturnValue:
 def enhet_page(enhet_id: str) -> ResponseReturnValue:
     svc = resources()
     with svc.sessions() as session:
-        enhet = session.get(Enhet, enhet_id)
-        if enhet is None:
-            abort(404)
+        enhet, _ = enhet_or_404(session, enhet_id)
         params = SearchParams(enhet=[enhet_id], sort="date_desc", size=50)
         result = search(svc.settings, svc.opensearch, params, facets=False)
         return render_template(
@@ -97,12 +94,12 @@ def highlight_text(text: str, words: list[str]) -> Markup:
 @bp.get("/dokument/<doc_id>")
 def dokument_page(doc_id: str) -> ResponseReturnValue:
     with resources().sessions() as session:
-        doc = document_or_404(session, doc_id)
+        doc, view = document_or_404(session, doc_id)
         text = document_text(doc)
         words = terms(parse_query(request.args.get("q", "")))
         return render_template(
             "dokument.html",
-            doc=public_document(doc),
+            doc=view,
             jp_id=doc.journalpost_id,
             text=highlight_text(text, words) if text else None,
         )
@@ -111,7 +108,7 @@ def dokument_page(doc_id: str) -> ResponseReturnValue:
 @bp.get("/dokument/<doc_id>/original")
 def dokument_original(doc_id: str) -> ResponseReturnValue:
     with resources().sessions() as session:
-        return send_original(document_or_404(session, doc_id))
+        return send_original(document_or_404(session, doc_id)[0])
 
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -18,20 +18,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opensearchpy import OpenSearch
-from sqlalchemy import ColumnElement, func, or_, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
 from innsyn.indexing import bulk, rows
-from innsyn.indexing.documents import journalpost_document, saksmappe_document
+from innsyn.indexing.documents import DocumentTexts
 from innsyn.indexing.mappings import index_body
-from innsyn.indexing.names import KINDS, alias_name, new_index_name
+from innsyn.indexing.names import new_index_name
+from innsyn.kinds import INDEXED, IndexedModel, IndexKind
 from innsyn.progress import Progress, ProgressCallback
-from innsyn.store.blobs import BlobStore
-from innsyn.store.models import Journalpost, Saksmappe, utcnow
+from innsyn.store.models import utcnow
 
 BATCH = 500
-Model = type[Journalpost] | type[Saksmappe]
 
 
 @dataclass
@@ -59,39 +58,27 @@ class IndexReport:
         return text
 
 
-def _model(kind: str) -> Model:
-    return Journalpost if kind == "journalpost" else Saksmappe
-
-
-def _builder(settings: Settings, kind: str) -> Callable[[Any], dict[str, Any]]:
-    if kind == "journalpost":
-        blobs = BlobStore(settings.resolved_blob_dir)
-        return lambda row: journalpost_document(settings, blobs, row)
-    return lambda row: saksmappe_document(row, row.journalpost_count)
-
-
 def ensure_indices(settings: Settings, client: OpenSearch) -> None:
     """Create the first versioned index behind each alias, unless the alias exists."""
-    for kind in KINDS:
-        alias = alias_name(settings, kind)
+    for kind in INDEXED:
+        alias = kind.alias(settings)
         if client.indices.exists_alias(name=alias):
             continue
-        body = index_body(settings, kind)
+        body = index_body(settings, kind.mapping)
         body["aliases"] = {alias: {}}
-        client.indices.create(index=new_index_name(settings, kind), body=body)
+        client.indices.create(index=new_index_name(settings, kind.name), body=body)
 
 
 def _batches(
-    sessions: sessionmaker[Session], kind: str, where: Sequence[ColumnElement[bool]]
+    sessions: sessionmaker[Session], kind: IndexKind[Any], where: Sequence[ColumnElement[bool]]
 ) -> Iterator[tuple[Session, list[Any]]]:
     """Id-ordered batches of rows matching ``where``, each with its open session."""
-    load = rows.journalposts if kind == "journalpost" else rows.saksmapper
     last_id = ""
     with sessions() as session:
         agencies = rows.Agencies(session)
     while True:
         with sessions() as session:
-            batch = load(session, where, last_id, BATCH, agencies)
+            batch = kind.load(session, where, last_id, BATCH, agencies)
             if not batch:
                 return
             last_id = batch[-1].id
@@ -114,32 +101,9 @@ def _actions(
     return actions, deletes
 
 
-def _changed(model: Any) -> ColumnElement[bool]:
-    return or_(model.last_indexed_at.is_(None), model.updated_at > model.last_indexed_at)
-
-
-def _pending_clause(kind: str) -> list[ColumnElement[bool]]:
-    """Rows to (re)index: changed since last indexed. An entry also when its case
-    changed, since its document carries the case's title and number (a case title
-    screened later must not live on in its entries' documents); a case also when one of
-    its entries was indexed after it (its entry count)."""
-    model = _model(kind)
-    if kind == "journalpost":
-        changed_cases = select(Saksmappe.id).where(_changed(Saksmappe))
-        return [or_(_changed(model), Journalpost.saksmappe_id.in_(changed_cases))]
-    entry = aliased(Journalpost)
-    newer_entry = (
-        select(entry.id)
-        .where(
-            entry.saksmappe_id == Saksmappe.id,
-            entry.last_indexed_at > Saksmappe.last_indexed_at,
-        )
-        .exists()
-    )
-    return [or_(_changed(model), newer_entry)]
-
-
-def _mark_indexed(session: Session, model: Any, ids: list[str], started: dt.datetime) -> None:
+def _mark_indexed(
+    session: Session, model: IndexedModel, ids: list[str], started: dt.datetime
+) -> None:
     session.execute(
         update(model)
         .where(model.id.in_(ids), model.updated_at <= started)
@@ -153,7 +117,7 @@ def _index_where(
     settings: Settings,
     client: OpenSearch,
     sessions: sessionmaker[Session],
-    kind: str,
+    kind: IndexKind[Any],
     index: str,
     where: Sequence[ColumnElement[bool]],
     report: IndexReport,
@@ -166,8 +130,12 @@ def _index_where(
     from the store and turned into documents, so OpenSearch and Python work at the same
     time; a batch is marked indexed only once its bulk answer has been checked.
     """
-    model = _model(kind)
-    build = _builder(settings, kind)
+    model = kind.model
+    texts = DocumentTexts(settings)
+
+    def build(row: Any) -> dict[str, Any]:
+        return kind.build(texts, row)
+
     clauses = list(where) + ([model.deleted_at.is_(None)] if skip_deleted else [])
     in_flight: tuple[Future[bulk.BulkResult], dt.datetime, int, int] | None = None
 
@@ -203,20 +171,11 @@ def catch_up(
     ensure_indices(settings, client)
     report = IndexReport()
     clock = Progress("index catch-up", None, progress)
-    for kind in KINDS:
-        clock.label = f"index catch-up ({kind})"
-        where = _pending_clause(kind)
-        _index_where(
-            settings,
-            client,
-            sessions,
-            kind,
-            alias_name(settings, kind),
-            where,
-            report,
-            clock,
-        )
-    client.indices.refresh(index=",".join(alias_name(settings, k) for k in KINDS))
+    for kind in INDEXED:
+        clock.label = f"index catch-up ({kind.name})"
+        where = kind.stale()
+        _index_where(settings, client, sessions, kind, kind.alias(settings), where, report, clock)
+    client.indices.refresh(index=",".join(k.alias(settings) for k in INDEXED))
     report.seconds = time.monotonic() - clock.started
     clock.finish()
     return report
@@ -237,13 +196,13 @@ def rebuild(
     """Fill new versioned indices from the store and swap each alias atomically."""
     report = IndexReport()
     started = time.monotonic()
-    for kind in KINDS:
-        model = _model(kind)
-        alias = alias_name(settings, kind)
+    for kind in INDEXED:
+        model = kind.model
+        alias = kind.alias(settings)
         if client.indices.exists(index=alias) and not client.indices.exists_alias(name=alias):
             raise RuntimeError(f"{alias} is a concrete index, not an alias; delete it first")
-        new = new_index_name(settings, kind)
-        body = index_body(settings, kind)
+        new = new_index_name(settings, kind.name)
+        body = index_body(settings, kind.mapping)
         replicas = body["settings"]["index"]["number_of_replicas"]
         body["settings"]["index"].update(number_of_replicas=0, refresh_interval="-1")
         client.indices.create(index=new, body=body)
@@ -252,7 +211,7 @@ def rebuild(
             total = session.scalar(
                 select(func.count()).select_from(model).where(model.deleted_at.is_(None))
             )
-        clock = Progress(f"rebuild {kind}", int(total or 0), progress)
+        clock = Progress(f"rebuild {kind.name}", int(total or 0), progress)
         _index_where(settings, client, sessions, kind, new, [], report, clock, skip_deleted=True)
         client.indices.put_settings(
             index=new,
@@ -261,7 +220,7 @@ def rebuild(
         client.indices.refresh(index=new)
         count = int(client.count(index=new)["count"])
         if count != int(total or 0) and report.failed == 0:
-            raise RuntimeError(f"rebuild of {kind}: store has {total}, new index has {count}")
+            raise RuntimeError(f"rebuild of {kind.name}: store has {total}, new index has {count}")
         old = _indices_behind(client, alias)
         actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": alias}} for i in old]
         actions.append({"add": {"index": new, "alias": alias}})
@@ -277,7 +236,7 @@ def rebuild(
             alias,
             changed,
             report,
-            Progress(f"rebuild {kind} (changes during rebuild)", None, progress),
+            Progress(f"rebuild {kind.name} (changes during rebuild)", None, progress),
         )
         clock.finish()
     report.seconds = time.monotonic() - started
@@ -289,19 +248,17 @@ def status(
 ) -> dict[str, Any]:
     """Per kind: store count, index count, pending records, and the index behind the alias."""
     out: dict[str, Any] = {}
-    for kind in KINDS:
-        model = _model(kind)
-        alias = alias_name(settings, kind)
+    for kind in INDEXED:
+        model = kind.model
+        alias = kind.alias(settings)
         with sessions() as session:
             stored = session.scalar(
                 select(func.count()).select_from(model).where(model.deleted_at.is_(None))
             )
-            pending = session.scalar(
-                select(func.count()).select_from(model).where(*_pending_clause(kind))
-            )
+            pending = session.scalar(select(func.count()).select_from(model).where(*kind.stale()))
         indices = _indices_behind(client, alias)
         indexed = int(client.count(index=alias)["count"]) if indices else 0
-        out[kind] = {
+        out[kind.name] = {
             "alias": alias,
             "indices": indices,
             "store": int(stored or 0),
@@ -316,12 +273,7 @@ def pending_count(sessions: sessionmaker[Session]) -> int:
     """Records of every kind waiting to be (re)indexed."""
     total = 0
     with sessions() as session:
-        for kind in KINDS:
-            model = _model(kind)
-            total += int(
-                session.scalar(
-                    select(func.count()).select_from(model).where(*_pending_clause(kind))
-                )
-                or 0
-            )
+        for kind in INDEXED:
+            query = select(func.count()).select_from(kind.model).where(*kind.stale())
+            total += int(session.scalar(query) or 0)
     return total

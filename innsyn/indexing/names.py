@@ -5,16 +5,15 @@ from __future__ import annotations
 import time
 
 from innsyn.config import Settings
+from innsyn.kinds import INDEXED, index_kind
 
-KINDS = ("journalpost", "saksmappe")
+KINDS = tuple(kind.name for kind in INDEXED)
 MAPPING_VERSION = 1
 
 
 def alias_name(settings: Settings, kind: str) -> str:
-    """The alias every read goes through, e.g. ``innsyn-journalpost``."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown index kind {kind!r}")
-    return f"{settings.index_prefix}-{kind}"
+    """The alias of the kind called ``kind``, e.g. ``innsyn-journalpost``."""
+    return index_kind(kind).alias(settings)
 
 
 def new_index_name(settings: Settings, kind: str) -> str:

@@ -1,23 +1,26 @@
 """Reading store rows for indexing, fast: plain Core queries, one per table and batch,
-turned into light read-only objects with the attributes the document builders use.
+turned into light row objects with the attributes the public shapes read
+(``innsyn.public.stored``).
 
 Loading a batch through the ORM (identity map, instrumented attributes, six eager
-loads) took longer than building and sending its documents. These objects carry the
-same field names and relations as the models (``jp.saksmappe.saksnummer``,
-``jp.dokumentbeskrivelser[0].dokumentobjekter``, ``enhet.parent``), and the queries keep
-the ORM relationships' orderings, so ``journalpost_document`` and ``saksmappe_document``
-build exactly the same documents from them.
+loads) took longer than building and sending its documents. These rows carry the same
+field names and relations as the models (``entry.saksmappe.saksaar``,
+``entry.dokumentbeskrivelser[0].dokumentobjekter``, ``enhet.parent``), and the queries
+keep the ORM relationships' orderings, so the index documents built from them are
+exactly those built from ORM objects.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from types import SimpleNamespace
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, FromClause, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from innsyn.store.models import (
     Dokumentbeskrivelse,
@@ -30,30 +33,143 @@ from innsyn.store.models import (
 )
 
 _IN_CHUNK = 500
+R = TypeVar("R")
 
 
-class _Case(SimpleNamespace):
-    saksnummer = Saksmappe.saksnummer
+@dataclass(slots=True)
+class ScreeningRow:
+    id: int
+    tilgangsrestriksjon: str | None
+    skjermingshjemmel: str | None
+    skjerming_dokument: str | None
 
 
-class _Entry(SimpleNamespace):
-    journalpostnummer_full = Journalpost.journalpostnummer_full
+@dataclass(slots=True)
+class AgencyRow:
+    id: str
+    parent_id: str | None
+    navn: str
+    navn_nynorsk: str | None
+    navn_engelsk: str | None
+    navn_sami: str | None
+    orgnummer: str | None
+    enhetstype: str | None
+    kommunenummer: str | None
+    kontaktpunkt_epost: str | None
+    last_harvested_at: dt.datetime | None
+    parent: AgencyRow | None = None
 
 
-def _objects(cls: type[SimpleNamespace], rows: Iterable[Any]) -> list[Any]:
+@dataclass(slots=True)
+class CorrespondentRow:
+    journalpost_id: str
+    navn: str | None
+    navn_sensitiv: str | None
+    korrespondanseparttype: str | None
+    skjermet: bool
+
+
+@dataclass(slots=True)
+class FileRow:
+    dokumentbeskrivelse_id: str
+    parent_id: str | None
+    filnavn: str | None
+    media_type: str | None
+    size: int | None
+    sha256: str | None
+    text_sha256: str | None
+    extraction_status: str
+    extraction_error: str | None
+    language: str | None
+
+
+@dataclass(slots=True)
+class DocumentRow:
+    id: str
+    journalpost_id: str
+    dokumentnummer: int | None
+    tilknyttet_registrering_som: str | None
+    tittel: str | None
+    skjerming_id: int | None
+    skjerming: ScreeningRow | None = None
+    dokumentobjekter: list[FileRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CaseRow:
+    """A case, with its agency and the number of its entries that are not deleted."""
+
+    id: str
+    enhet_id: str | None
+    saksaar: int | None
+    sakssekvensnummer: int | None
+    saksdato: dt.date | None
+    offentlig_tittel: str | None
+    offentlig_tittel_sensitiv: str | None
+    publisert_dato: dt.datetime | None
+    accessible_after: dt.datetime | None
+    deleted_at: dt.datetime | None
+    administrativ_enhet: str | None
+    tittel_language: str | None
+    updated_at: dt.datetime
+    enhet: AgencyRow | None = None
+    journalpost_count: int = 0
+
+
+@dataclass(slots=True)
+class EntryRow:
+    """An entry, with its case, agency, screening, correspondents and documents."""
+
+    id: str
+    saksmappe_id: str | None
+    enhet_id: str | None
+    skjerming_id: int | None
+    journalaar: int | None
+    journalsekvensnummer: int | None
+    journalpostnummer: int | None
+    journalposttype: str | None
+    journalstatus: str | None
+    journaldato: dt.date | None
+    dokumentets_dato: dt.date | None
+    offentlig_tittel: str | None
+    offentlig_tittel_sensitiv: str | None
+    publisert_dato: dt.datetime | None
+    accessible_after: dt.datetime | None
+    deleted_at: dt.datetime | None
+    administrativ_enhet: str | None
+    tittel_language: str | None
+    updated_at: dt.datetime
+    saksmappe: CaseRow | None = None
+    enhet: AgencyRow | None = None
+    skjerming: ScreeningRow | None = None
+    korrespondanseparter: list[CorrespondentRow] = field(default_factory=list)
+    dokumentbeskrivelser: list[DocumentRow] = field(default_factory=list)
+
+
+RowLoader = Callable[[Session, Sequence[ColumnElement[bool]], str, int, "Agencies"], list[R]]
+"""``load(session, where, after, limit, agencies)``: up to ``limit`` rows matching
+``where`` with id above ``after``, in id order, with their relations."""
+
+
+def _query(cls: type[Any], table: FromClause) -> Any:
+    """``select`` of the columns ``cls`` has a field for (its relations are not columns)."""
+    return select(*(table.c[f.name] for f in dataclasses.fields(cls) if f.name in table.c))
+
+
+def _objects(cls: type[R], rows: Iterable[Any]) -> list[R]:
     return [cls(**row._mapping) for row in rows]
 
 
 def _page(
     session: Session,
-    cls: type[SimpleNamespace],
-    table: Any,
+    cls: type[R],
+    table: FromClause,
     where: Sequence[ColumnElement[bool]],
     after: str,
     limit: int,
-) -> list[Any]:
+) -> list[R]:
     """Up to ``limit`` rows of ``table`` matching ``where`` with id above ``after``."""
-    query = select(table).where(*where, table.c.id > after).order_by(table.c.id).limit(limit)
+    query = _query(cls, table).where(*where, table.c.id > after).order_by(table.c.id).limit(limit)
     return _objects(cls, session.execute(query))
 
 
@@ -62,24 +178,19 @@ def _chunks(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 def _where_in(
-    session: Session,
-    table: Any,
-    column: Any,
-    keys: Sequence[Any],
-    *order: Any,
-    cls: type[SimpleNamespace] = SimpleNamespace,
-) -> list[Any]:
-    """Rows of ``table`` whose ``column`` is one of ``keys``, as light objects."""
-    out: list[Any] = []
+    session: Session, cls: type[R], table: FromClause, column: Any, keys: Sequence[Any], *order: Any
+) -> list[R]:
+    """Rows of ``table`` whose ``column`` is one of ``keys``, as ``cls`` objects."""
+    out: list[R] = []
     for chunk in _chunks(keys):
-        query = select(table).where(column.in_(chunk)).order_by(*order)
+        query = _query(cls, table).where(column.in_(chunk)).order_by(*order)
         out.extend(_objects(cls, session.execute(query)))
     return out
 
 
-def _grouped(objects: Iterable[Any], key: str) -> dict[Any, list[Any]]:
+def _grouped(objects: Iterable[R], key: str) -> dict[Any, list[R]]:
     """``objects`` by their attribute ``key``, each group in the order given."""
-    groups: dict[Any, list[Any]] = defaultdict(list)
+    groups: dict[Any, list[R]] = defaultdict(list)
     for obj in objects:
         groups[getattr(obj, key)].append(obj)
     return groups
@@ -91,18 +202,16 @@ class Agencies:
     at the same time may have added it)."""
 
     def __init__(self, session: Session) -> None:
-        self.by_id: dict[str, Any] = {}
+        self.by_id: dict[str, AgencyRow] = {}
         self.load(session)
 
     def load(self, session: Session) -> None:
-        self.by_id = {
-            row.id: SimpleNamespace(**row._mapping)
-            for row in session.execute(select(Enhet.__table__))
-        }
-        for node in self.by_id.values():
+        rows = _objects(AgencyRow, session.execute(_query(AgencyRow, Enhet.__table__)))
+        self.by_id = {row.id: row for row in rows}
+        for node in rows:
             node.parent = self.by_id.get(node.parent_id) if node.parent_id else None
 
-    def attach(self, session: Session, rows: list[Any]) -> None:
+    def attach(self, session: Session, rows: Sequence[EntryRow | CaseRow]) -> None:
         """Set ``row.enhet`` on every row from its ``enhet_id``."""
         if any(r.enhet_id and r.enhet_id not in self.by_id for r in rows):
             self.load(session)
@@ -110,8 +219,9 @@ class Agencies:
             r.enhet = self.by_id.get(r.enhet_id) if r.enhet_id else None
 
 
-def _screenings(session: Session, ids: set[int]) -> dict[int, Any]:
-    return {r.id: r for r in _where_in(session, Skjerming.__table__, Skjerming.id, sorted(ids))}
+def _screenings(session: Session, ids: set[int]) -> dict[int, ScreeningRow]:
+    table = Skjerming.__table__
+    return {r.id: r for r in _where_in(session, ScreeningRow, table, Skjerming.id, sorted(ids))}
 
 
 def journalposts(
@@ -120,25 +230,31 @@ def journalposts(
     after: str,
     limit: int,
     agencies: Agencies,
-) -> list[Any]:
+) -> list[EntryRow]:
     """Up to ``limit`` entries matching ``where`` with id above ``after``, in id order,
     each with its case, agency, screening, correspondents and documents."""
-    entries = _page(session, _Entry, Journalpost.__table__, where, after, limit)
+    entries = _page(session, EntryRow, Journalpost.__table__, where, after, limit)
     if not entries:
         return []
     ids = [e.id for e in entries]
     part = Korrespondansepart
     parts = _grouped(
-        _where_in(session, part.__table__, part.journalpost_id, ids, part.id), "journalpost_id"
+        _where_in(session, CorrespondentRow, part.__table__, part.journalpost_id, ids, part.id),
+        "journalpost_id",
     )
     doc = Dokumentbeskrivelse
-    docs = _where_in(session, doc.__table__, doc.journalpost_id, ids, doc.dokumentnummer)
+    docs = _where_in(
+        session, DocumentRow, doc.__table__, doc.journalpost_id, ids, doc.dokumentnummer
+    )
     obj = Dokumentobjekt
     files = _grouped(
-        _where_in(session, obj.__table__, obj.dokumentbeskrivelse_id, [d.id for d in docs]),
+        _where_in(
+            session, FileRow, obj.__table__, obj.dokumentbeskrivelse_id, [d.id for d in docs]
+        ),
         "dokumentbeskrivelse_id",
     )
-    screening_ids = {x.skjerming_id for x in (*entries, *docs) if x.skjerming_id is not None}
+    screened: list[EntryRow | DocumentRow] = [*entries, *docs]
+    screening_ids = {x.skjerming_id for x in screened if x.skjerming_id is not None}
     screenings = _screenings(session, screening_ids) if screening_ids else {}
     for d in docs:
         d.dokumentobjekter = files.get(d.id, [])
@@ -146,7 +262,7 @@ def journalposts(
     by_entry = _grouped(docs, "journalpost_id")
     case_ids = sorted({e.saksmappe_id for e in entries if e.saksmappe_id})
     cases = {
-        c.id: c for c in _where_in(session, Saksmappe.__table__, Saksmappe.id, case_ids, cls=_Case)
+        c.id: c for c in _where_in(session, CaseRow, Saksmappe.__table__, Saksmappe.id, case_ids)
     }
     agencies.attach(session, entries)
     for e in entries:
@@ -163,10 +279,10 @@ def saksmapper(
     after: str,
     limit: int,
     agencies: Agencies,
-) -> list[Any]:
+) -> list[CaseRow]:
     """Up to ``limit`` cases matching ``where`` with id above ``after``, in id order, each
     with its agency and the number of its entries that are not deleted."""
-    cases = _page(session, _Case, Saksmappe.__table__, where, after, limit)
+    cases = _page(session, CaseRow, Saksmappe.__table__, where, after, limit)
     if not cases:
         return []
     ids = [c.id for c in cases]
@@ -186,3 +302,30 @@ def saksmapper(
     for c in cases:
         c.journalpost_count = counts.get(c.id, 0)
     return cases
+
+
+def _changed(model: type[Journalpost] | type[Saksmappe]) -> ColumnElement[bool]:
+    return or_(model.last_indexed_at.is_(None), model.updated_at > model.last_indexed_at)
+
+
+def stale_journalposts() -> list[ColumnElement[bool]]:
+    """Entries to (re)index: changed since last indexed, or their case changed (an
+    entry's document carries its case's title and number: a case title screened later
+    must not live on in its entries' documents)."""
+    changed_cases = select(Saksmappe.id).where(_changed(Saksmappe))
+    return [or_(_changed(Journalpost), Journalpost.saksmappe_id.in_(changed_cases))]
+
+
+def stale_saksmapper() -> list[ColumnElement[bool]]:
+    """Cases to (re)index: changed since last indexed, or one of their entries was
+    indexed after them (their entry count)."""
+    entry = aliased(Journalpost)
+    newer_entry = (
+        select(entry.id)
+        .where(
+            entry.saksmappe_id == Saksmappe.id,
+            entry.last_indexed_at > Saksmappe.last_indexed_at,
+        )
+        .exists()
+    )
+    return [or_(_changed(Saksmappe), newer_entry)]

@@ -1,2 +1,2 @@
-"""Search: the query language, query building (pure functions), running searches, and the
-visibility rules shared by every public surface."""
+"""Search: the query language, query building (pure functions) and running searches.
+What a hit shows is the entry's public shape (``innsyn.public.shapes``)."""

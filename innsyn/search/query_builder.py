@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from innsyn.public.shapes import ENTRY
 from innsyn.search.params import PERIODS, SearchParams
 from innsyn.search.query_parser import (
     And,
@@ -42,24 +43,9 @@ PREFIX_FIELDS = [
     "saksmappe.offentlig_tittel",
 ]
 HIDDEN_SOURCE = ["dokument_tekst", "offentlig_tittel_sensitiv", "korrespondansepart_sensitiv"]
-# What a search hit shows (``innsyn.search.searcher``); nothing else is fetched.
-RESULT_FIELDS = [
-    "id",
-    "offentlig_tittel",
-    "tittel_screened",
-    "saksnummer",
-    "journalpost_nummer",
-    "journalposttype",
-    "journaldato",
-    "publisert_dato",
-    "enhet_id",
-    "enhet_navn",
-    "saksmappe",
-    "korrespondansepart",
-    "dokument_count",
-    "skjerming",
-    "language",
-]
+# What a search hit shows (the HIT fields of ``innsyn.public.shapes.ENTRY``); nothing
+# else is fetched.
+RESULT_FIELDS = ENTRY.hit_source
 
 
 def _minute_down(t: dt.datetime) -> dt.datetime:

@@ -1,4 +1,4 @@
-"""Running a search against the index and shaping what users may see."""
+"""Running a search against the index; each hit is shaped by ``innsyn.public.shapes.ENTRY``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from opensearchpy.exceptions import (
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 
 from innsyn.config import Settings
-from innsyn.indexing.names import alias_name
+from innsyn.kinds import JOURNALPOST
+from innsyn.public.shapes import ENTRY
 from innsyn.search.agency_names import AgencyNameLookup
 from innsyn.search.params import SearchParams, encode_cursor
 from innsyn.search.query_builder import hits_and_facets_bodies, search_body
@@ -59,32 +60,6 @@ def _facets(
     return out
 
 
-def _item(hit: dict[str, Any]) -> dict[str, Any]:
-    src = hit["_source"]
-    hl = hit.get("highlight", {})
-    title_hl = (hl.get("offentlig_tittel.exact") or hl.get("offentlig_tittel") or [None])[0]
-    snippets = (hl.get("dokument_tekst.exact") or hl.get("dokument_tekst") or [])[:3]
-    return {
-        "id": src["id"],
-        "offentlig_tittel": src.get("offentlig_tittel"),
-        "tittel_screened": bool(src.get("tittel_screened")),
-        "title_highlight": title_hl,
-        "snippets": snippets,
-        "saksnummer": src.get("saksnummer"),
-        "journalpost_nummer": src.get("journalpost_nummer"),
-        "journalposttype": src.get("journalposttype"),
-        "journaldato": src.get("journaldato"),
-        "publisert_dato": src.get("publisert_dato"),
-        "enhet_id": src.get("enhet_id"),
-        "enhet_navn": src.get("enhet_navn"),
-        "saksmappe": src.get("saksmappe"),
-        "korrespondansepart": src.get("korrespondansepart") or [],
-        "dokument_count": src.get("dokument_count", 0),
-        "skjerming": src.get("skjerming"),
-        "language": src.get("language"),
-    }
-
-
 def search(
     settings: Settings,
     client: OpenSearch,
@@ -100,7 +75,7 @@ def search(
     now = now or dt.datetime.now(dt.UTC)
     node = parse_query(params.q)
     days = settings.sensitive_retention_days
-    index = alias_name(settings, "journalpost")
+    index = JOURNALPOST.alias(settings)
     try:
         if facets:
             hits_part, facets_part = hits_and_facets_bodies(node, params, now, days)
@@ -124,7 +99,7 @@ def search(
         next_cursor = encode_cursor(hits[-1]["sort"])
     return SearchResult(
         total=int(counted["hits"]["total"]["value"]),
-        items=[_item(h) for h in hits],
+        items=[ENTRY.hit(h) for h in hits],
         facets=_facets(counted.get("aggregations", {}), agency_names),
         next_cursor=next_cursor,
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from innsyn.cli import main
 from innsyn.indexing import bulk
-from innsyn.indexing.documents import journalpost_document
+from innsyn.indexing.documents import DocumentTexts, journalpost_document
 from innsyn.indexing.indexer import catch_up, ensure_indices, rebuild, status
 from innsyn.indexing.names import alias_name
 from innsyn.search_client import make_client
@@ -186,7 +186,7 @@ def test_screened_parts_never_reach_the_document(offline_settings):
         Dokumentobjekt(id="o2", extraction_status="done", text_sha256=public.sha256)
     ]
     jp.dokumentbeskrivelser = [hidden_doc, open_doc]
-    doc = journalpost_document(offline_settings, blobs, jp)
+    doc = journalpost_document(DocumentTexts(offline_settings, blobs), jp)
     flat = repr(doc)
     for secret_text in ("Kari", "Hemmelig", "Legeerklæring"):
         assert secret_text not in flat
@@ -219,7 +219,7 @@ def test_fodselsnummer_redacted_from_titles(offline_settings):
         offentlig_tittel_sensitiv=f"Søknad fra Ola {fnr}",
         updated_at=dt.datetime.now(dt.UTC),
     )
-    doc = journalpost_document(offline_settings, BlobStore(offline_settings.resolved_blob_dir), jp)
+    doc = journalpost_document(DocumentTexts(offline_settings), jp)
     assert fnr[6:] not in repr(doc)
     assert "bostøtte" in doc["offentlig_tittel"]
     assert "fødselsnummer fjernet" in doc["offentlig_tittel_sensitiv"]

@@ -16,7 +16,7 @@ from bench.datagen import write_noark5
 from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.harvest.registry import get_harvester
 from innsyn.indexing import rows
-from innsyn.indexing.documents import journalpost_document, saksmappe_document
+from innsyn.indexing.documents import DocumentTexts, journalpost_document, saksmappe_document
 from innsyn.store.blobs import BlobStore
 from innsyn.store.models import Dokumentbeskrivelse, Enhet, Journalpost, Saksmappe
 from tests.factories import add_entry, screen_entry, store
@@ -64,6 +64,7 @@ def test_light_rows_build_the_same_index_documents(extraction, offline_settings)
         get_harvester("noark5", str(MIXED)), RunContext(settings, sessions, "mix", extract=False)
     )
     blobs = BlobStore(settings.resolved_blob_dir)
+    texts = DocumentTexts(settings, blobs)
     pdf = blobs.put_bytes(b"%PDF-1.4\n" + bytes(range(256)))
     text = blobs.put_text("Vedtaket gjelder reguleringsplan for Fjordbyen.")
     hidden = blobs.put_text("Helseopplysninger om Per Hemmelig")
@@ -80,9 +81,7 @@ def test_light_rows_build_the_same_index_documents(extraction, offline_settings)
         assert [e.id for e in light] == [e.id for e in orm]
         assert len(orm) > 400
         for a, b in zip(orm, light, strict=True):
-            assert journalpost_document(settings, blobs, b) == journalpost_document(
-                settings, blobs, a
-            ), a.id
+            assert journalpost_document(texts, b) == journalpost_document(texts, a), a.id
         cases = list(
             s.scalars(
                 select(Saksmappe)
@@ -100,9 +99,9 @@ def test_light_rows_build_the_same_index_documents(extraction, offline_settings)
         ]
         counts = {c.id: c.journalpost_count for c in light_cases}
         assert counts[jp.saksmappe_id] == 1, "the deleted entry is not counted"
-        texts = [journalpost_document(settings, blobs, e)["dokument_tekst"] for e in light]
-        assert any(t and "Fjordbyen" in t for t in texts)
-        assert not any(t and "Hemmelig" in t for t in texts)
+        found = [journalpost_document(texts, e)["dokument_tekst"] for e in light]
+        assert any(t and "Fjordbyen" in t for t in found)
+        assert not any(t and "Hemmelig" in t for t in found)
 
 
 def test_light_rows_see_an_agency_added_during_indexing(offline_settings):

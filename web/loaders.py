@@ -1,5 +1,6 @@
-"""Loading public records from the store for pages and the API (no rules here: those live
-in ``innsyn.search.visibility``)."""
+"""Loading public records from the store for pages and the API. What of a record may be
+shown is decided in ``innsyn.public.shapes``; here records are read and turned into
+their page at the time of the request, or answered with 404."""
 
 from __future__ import annotations
 
@@ -10,18 +11,19 @@ from flask import abort, send_file
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from innsyn.search.visibility import document_visible, public_journalpost, public_saksmappe
-from innsyn.store.models import Dokumentbeskrivelse, Journalpost, Saksmappe
+from innsyn.public.shapes import AGENCY, Moment, case_page, document_page, entry_page
+from innsyn.store.models import Dokumentbeskrivelse, Enhet, Journalpost, Saksmappe
 from web.resources import resources
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def moment() -> Moment:
+    """Now, with this installation's retention window for sensitive names."""
+    return Moment.of(dt.datetime.now(dt.UTC), resources().settings)
 
 
 def journalpost_or_404(session: Session, jp_id: str) -> dict[str, Any]:
     jp = session.get(Journalpost, jp_id)
-    view = public_journalpost(jp, now(), resources().settings) if jp else None
+    view = entry_page(jp, moment()) if jp else None
     if view is None:
         abort(404)
     return view
@@ -29,17 +31,27 @@ def journalpost_or_404(session: Session, jp_id: str) -> dict[str, Any]:
 
 def saksmappe_or_404(session: Session, sak_id: str) -> dict[str, Any]:
     sak = session.get(Saksmappe, sak_id)
-    view = public_saksmappe(sak, now(), resources().settings) if sak else None
+    view = case_page(sak, sak.journalposter, moment()) if sak else None
     if view is None:
         abort(404)
     return view
 
 
-def document_or_404(session: Session, doc_id: str) -> Dokumentbeskrivelse:
+def document_or_404(session: Session, doc_id: str) -> tuple[Dokumentbeskrivelse, dict[str, Any]]:
+    """The stored document (for its files) and its page."""
     doc = session.get(Dokumentbeskrivelse, doc_id)
-    if doc is None or not document_visible(doc, now()):
+    view = document_page(doc, doc.journalpost, moment()) if doc else None
+    if doc is None or view is None:
         abort(404)
-    return doc
+    return doc, view
+
+
+def enhet_or_404(session: Session, enhet_id: str) -> tuple[Enhet, dict[str, Any]]:
+    """The stored agency (for its relations) and its API view."""
+    enhet = session.get(Enhet, enhet_id)
+    if enhet is None:
+        abort(404)
+    return enhet, AGENCY.page(enhet, moment())
 
 
 def document_text(doc: Dokumentbeskrivelse) -> str | None:

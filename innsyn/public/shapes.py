@@ -1,0 +1,540 @@
+"""The public shape of each record kind: one table of fields per kind, from which the
+index document, the search hit and the record's page (HTML and API) are all taken.
+
+A record goes through two steps:
+
+1. ``public_entry``, ``public_case``, ``public_document`` apply the rules that hold
+   whatever the time: screened correspondents and screened documents are left out,
+   fødselsnummer is redacted from every title, a missing public title is flagged
+   ``tittel_screened``. Nothing later sees the stored record's screened parts.
+2. A ``Shape`` (``ENTRY``, ``CASE``, ``DOCUMENT``, ``AGENCY``) lists the fields of its kind
+   once, each with the surfaces it appears on and how its value is taken: ``index``
+   builds the index document; ``hit`` a search hit from the index document OpenSearch
+   returns; ``page`` the record's page at a ``Moment``, where the rules that depend on
+   the time apply (embargo, the retention window of the sensitive variants); ``ref``
+   the short form of a record named inside another one.
+
+A field whose value differs between surfaces (the page shows the sensitive title
+within the window, the index the public one) is two rows of the same name. Each
+surface takes its rows in table order, which is the key order of its JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Flag, auto
+from operator import attrgetter
+from typing import Any, Generic, TypeVar
+
+from innsyn.casenumber import variants
+from innsyn.config import Settings
+from innsyn.privacy import is_screened, redact_fodselsnummer
+from innsyn.public.stored import (
+    StoredAgency,
+    StoredCase,
+    StoredCorrespondent,
+    StoredDocument,
+    StoredEntry,
+    StoredFile,
+    StoredRecord,
+)
+
+S = TypeVar("S")
+Hit = dict[str, Any]
+
+
+class Surface(Flag):
+    """Where a field appears."""
+
+    INDEX = auto()
+    """The index document (searched, never shown as a whole)."""
+    HIT = auto()
+    """A search hit (API search items, the result list, the feed), from the index
+    document; a HIT field without its own ``hit`` function must also be an INDEX one."""
+    PAGE = auto()
+    """The record's page and its API view."""
+    REF = auto()
+    """The short form of the record inside another record's index document or page."""
+
+
+INDEX, HIT, PAGE, REF = Surface.INDEX, Surface.HIT, Surface.PAGE, Surface.REF
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The time a page is shown at: embargoes and the retention window of the sensitive
+    variants are judged against ``now``."""
+
+    now: dt.datetime
+    retention: dt.timedelta
+
+    @classmethod
+    def of(cls, now: dt.datetime, settings: Settings) -> Moment:
+        return cls(now, dt.timedelta(days=settings.sensitive_retention_days))
+
+    def visible(self, record: StoredRecord) -> bool:
+        """True when ``record`` is not deleted and its embargo has passed."""
+        if record.deleted_at is not None:
+            return False
+        return record.accessible_after is None or record.accessible_after <= self.now
+
+    def in_retention(self, published: dt.datetime | None) -> bool:
+        """True when names in sensitive variants published at ``published`` may be shown."""
+        return published is not None and self.now - published <= self.retention
+
+    def title(
+        self, title: str | None, sensitive: str | None, published: dt.datetime | None
+    ) -> str | None:
+        """The sensitive title within the retention window, the public one otherwise."""
+        return sensitive if sensitive and self.in_retention(published) else title
+
+
+@dataclass(frozen=True)
+class Field(Generic[S]):
+    """One field of a kind's public shape.
+
+    ``value`` takes it from the public record; ``at`` instead when it depends on the
+    moment (PAGE and REF rows only); ``hit`` from a search hit (default: the index
+    document's value of the same name, ``missing`` when absent)."""
+
+    name: str
+    on: Surface
+    value: Callable[[S], Any] | None = None
+    at: Callable[[S, Moment], Any] | None = None
+    hit: Callable[[Hit], Any] | None = None
+    missing: Any = None
+
+    def of(self, record: S, moment: Moment | None) -> Any:
+        if self.at is not None:
+            if moment is None:
+                raise TypeError(f"{self.name} depends on the moment it is shown at")
+            return self.at(record, moment)
+        if self.value is None:
+            raise TypeError(f"{self.name} is only read from search hits")
+        return self.value(record)
+
+    def from_hit(self, hit: Hit) -> Any:
+        if self.hit is not None:
+            return self.hit(hit)
+        return hit["_source"].get(self.name, self.missing)
+
+
+class Shape(Generic[S]):
+    """The fields of one kind, in order; each surface is the rows flagged for it."""
+
+    def __init__(self, kind: str, *fields: Field[S]) -> None:
+        self.kind = kind
+        self.fields = fields
+        self._index = self._on(INDEX)
+        self._page = self._on(PAGE)
+        self._hit = self._on(HIT)
+        self._index_ref = self._on(INDEX | REF)
+        self._page_ref = self._on(PAGE | REF)
+
+    def _on(self, surface: Surface) -> tuple[Field[S], ...]:
+        rows = tuple(f for f in self.fields if surface in f.on)
+        names = [f.name for f in rows]
+        duplicates = {n for n in names if names.count(n) > 1}
+        if duplicates:
+            raise ValueError(f"{self.kind}: {surface} has {sorted(duplicates)} twice")
+        return rows
+
+    @property
+    def hit_source(self) -> list[str]:
+        """The index document fields a search hit reads (all it fetches)."""
+        return [f.name for f in self._hit if INDEX in f.on]
+
+    def index(self, record: S) -> dict[str, Any]:
+        """The index document."""
+        return {f.name: f.of(record, None) for f in self._index}
+
+    def hit(self, hit: Hit) -> dict[str, Any]:
+        """A search hit from OpenSearch's answer (its ``_source`` and ``highlight``)."""
+        return {f.name: f.from_hit(hit) for f in self._hit}
+
+    def page(self, record: S, moment: Moment) -> dict[str, Any]:
+        """The record's page at ``moment``."""
+        return {f.name: f.of(record, moment) for f in self._page}
+
+    def ref(self, record: S, moment: Moment | None = None) -> dict[str, Any]:
+        """The record named inside another one: in its index document (``moment`` None)
+        or on its page."""
+        rows = self._index_ref if moment is None else self._page_ref
+        return {f.name: f.of(record, moment) for f in rows}
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _stored(name: str) -> Callable[[Any], Any]:
+    """The stored record's attribute ``name`` as it is."""
+    return attrgetter(f"stored.{name}")
+
+
+def _stored_iso(name: str) -> Callable[[Any], Any]:
+    """The stored record's date or time ``name`` as ISO 8601."""
+    get = attrgetter(f"stored.{name}")
+    return lambda record: _iso(get(record))
+
+
+def _highlights(hit: Hit, name: str) -> list[str]:
+    """The highlighted fragments of ``name``: of its exact (unstemmed) field if any."""
+    highlight = hit.get("highlight", {})
+    return list(highlight.get(f"{name}.exact") or highlight.get(name) or [])
+
+
+def _title_highlight(hit: Hit) -> str | None:
+    found = _highlights(hit, "offentlig_tittel")
+    return found[0] if found else None
+
+
+def _snippets(hit: Hit) -> list[str]:
+    return _highlights(hit, "dokument_tekst")[:3]
+
+
+# Agencies ---------------------------------------------------------------------------
+
+
+def agency_path(enhet: StoredAgency | None) -> list[str]:
+    """Ids of ``enhet`` and every ancestor (cycle-safe)."""
+    path: list[str] = []
+    node = enhet
+    while node is not None and node.id not in path:
+        path.append(node.id)
+        node = node.parent
+    return path
+
+
+AGENCY: Shape[StoredAgency] = Shape(
+    "enhet",
+    Field("id", PAGE | REF, attrgetter("id")),
+    Field("navn", PAGE | REF, attrgetter("navn")),
+    Field("navn_nynorsk", PAGE, attrgetter("navn_nynorsk")),
+    Field("navn_engelsk", PAGE, attrgetter("navn_engelsk")),
+    Field("navn_sami", PAGE, attrgetter("navn_sami")),
+    Field("orgnummer", PAGE | REF, attrgetter("orgnummer")),
+    Field("enhetstype", PAGE, attrgetter("enhetstype")),
+    Field("parent_id", PAGE, attrgetter("parent_id")),
+    Field("kommunenummer", PAGE, attrgetter("kommunenummer")),
+    Field("kontaktpunkt_epost", PAGE, attrgetter("kontaktpunkt_epost")),
+    Field("last_harvested_at", PAGE, lambda e: _iso(e.last_harvested_at)),
+)
+"""An agency (``Enhet``): its API view, and its short form inside an entry or case page
+(index documents name the owner by ``enhet_id``, ``enhet_path``, ``enhet_navn``)."""
+
+
+def agency_ref(enhet: StoredAgency | None, moment: Moment) -> dict[str, Any] | None:
+    """The owner of a record as its page names it."""
+    return AGENCY.ref(enhet, moment) if enhet is not None else None
+
+
+def _owner_id(record: Any) -> str | None:
+    enhet = record.stored.enhet
+    return enhet.id if enhet else None
+
+
+def _owner_name(record: Any) -> str | None:
+    enhet = record.stored.enhet
+    return enhet.navn if enhet else None
+
+
+# Documents --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PublicDocument:
+    """A document that may be shown, with its main file (the first that is not embedded
+    in another one) and its redacted title."""
+
+    stored: StoredDocument
+    file: StoredFile | None
+    title: str | None
+
+
+def public_document(doc: StoredDocument) -> PublicDocument:
+    """``doc`` with its title redacted. Whether it may be shown at all is the entry's
+    question (``shown_documents``)."""
+    files = doc.dokumentobjekter
+    main = next((o for o in files if o.parent_id is None), None) or (files[0] if files else None)
+    return PublicDocument(doc, main, redact_fodselsnummer(doc.tittel))
+
+
+def _file(name: str) -> Callable[[PublicDocument], Any]:
+    return lambda d: getattr(d.file, name) if d.file else None
+
+
+DOCUMENT: Shape[PublicDocument] = Shape(
+    "dokumentbeskrivelse",
+    Field("id", INDEX | PAGE, _stored("id")),
+    Field("tittel", INDEX | PAGE, attrgetter("title")),
+    Field("dokumentnummer", INDEX | PAGE, _stored("dokumentnummer")),
+    Field("tilknyttet_registrering_som", INDEX | PAGE, _stored("tilknyttet_registrering_som")),
+    Field("filnavn", INDEX | PAGE, _file("filnavn")),
+    Field("media_type", INDEX | PAGE, _file("media_type")),
+    Field("size", INDEX | PAGE, _file("size")),
+    Field("extraction_status", INDEX | PAGE, _file("extraction_status")),
+    Field("extraction_error", PAGE, _file("extraction_error")),
+    Field("language", INDEX | PAGE, _file("language")),
+    Field("downloadable", PAGE, lambda d: bool(d.file and d.file.sha256)),
+    Field("has_text", PAGE, lambda d: bool(d.file and d.file.text_sha256)),
+)
+"""A document (``Dokumentbeskrivelse``) in its entry's index document and on pages."""
+
+
+def shown_documents(jp: StoredEntry) -> list[StoredDocument]:
+    """The documents of an entry that may be shown: none that carry a screening, and none
+    at all when the entry's own screening covers its documents (``skjermingDokument``)."""
+    if jp.skjerming is not None and jp.skjerming.skjerming_dokument:
+        return []
+    return [d for d in jp.dokumentbeskrivelser if not is_screened(d.skjerming)]
+
+
+def document_page(doc: StoredDocument, entry: StoredEntry, moment: Moment) -> dict[str, Any] | None:
+    """The page of a document, or ``None`` when it (or its entry) may not be shown."""
+    if not moment.visible(entry) or not any(d is doc for d in shown_documents(entry)):
+        return None
+    return DOCUMENT.page(public_document(doc), moment)
+
+
+# Cases ------------------------------------------------------------------------------
+
+
+def case_number(case: StoredCase | None) -> str | None:
+    """``saksaar/sakssekvensnummer``, e.g. ``2024/123``."""
+    if case is None or case.saksaar is None or case.sakssekvensnummer is None:
+        return None
+    return f"{case.saksaar}/{case.sakssekvensnummer}"
+
+
+@dataclass(frozen=True, slots=True)
+class PublicCase:
+    """A case with its titles redacted; ``journalpost_count`` (entries not deleted) for
+    its index document, ``entries`` for its page."""
+
+    stored: StoredCase
+    title: str | None
+    title_sensitive: str | None
+    journalpost_count: int = 0
+    entries: Sequence[StoredEntry] = ()
+
+
+def public_case(
+    sak: StoredCase, journalpost_count: int = 0, entries: Sequence[StoredEntry] = ()
+) -> PublicCase:
+    return PublicCase(
+        sak,
+        redact_fodselsnummer(sak.offentlig_tittel),
+        redact_fodselsnummer(sak.offentlig_tittel_sensitiv),
+        journalpost_count,
+        entries,
+    )
+
+
+def _case_title_at(c: PublicCase, m: Moment) -> str | None:
+    return m.title(c.title, c.title_sensitive, c.stored.publisert_dato)
+
+
+CASE: Shape[PublicCase] = Shape(
+    "saksmappe",
+    Field("id", INDEX | PAGE | REF, _stored("id")),
+    Field("offentlig_tittel", INDEX | REF, attrgetter("title")),
+    Field("saksnummer", INDEX | PAGE | REF, lambda c: case_number(c.stored)),
+    Field("offentlig_tittel", PAGE | REF, at=_case_title_at),
+    Field("offentlig_tittel_sensitiv", INDEX, attrgetter("title_sensitive")),
+    Field("tittel_screened", INDEX, lambda c: not c.title),
+    Field("tittel_screened", PAGE, at=lambda c, m: not _case_title_at(c, m)),
+    Field("saksaar", INDEX, _stored("saksaar")),
+    Field("sakssekvensnummer", INDEX, _stored("sakssekvensnummer")),
+    Field(
+        "saksnummer_search",
+        INDEX,
+        lambda c: variants(c.stored.saksaar, c.stored.sakssekvensnummer),
+    ),
+    Field("saksdato", INDEX | PAGE, _stored_iso("saksdato")),
+    Field("publisert_dato", INDEX, _stored_iso("publisert_dato")),
+    Field("accessible_after", INDEX, _stored_iso("accessible_after")),
+    Field("enhet_id", INDEX, _owner_id),
+    Field("enhet_path", INDEX, lambda c: agency_path(c.stored.enhet)),
+    Field("enhet_navn", INDEX, _owner_name),
+    Field("administrativ_enhet", INDEX | PAGE, _stored("administrativ_enhet")),
+    Field("enhet", PAGE, at=lambda c, m: agency_ref(c.stored.enhet, m)),
+    Field("journalpost_count", INDEX, attrgetter("journalpost_count")),
+    Field(
+        "journalposter",
+        PAGE,
+        at=lambda c, m: [p for e in c.entries if (p := entry_page(e, m)) is not None],
+    ),
+    Field("language", INDEX, _stored("tittel_language")),
+    Field("updated_at", INDEX, _stored_iso("updated_at")),
+)
+"""A case (``Saksmappe``): its index document, its page with its visible entries, and
+its short form inside an entry."""
+
+
+def case_page(
+    sak: StoredCase, entries: Sequence[StoredEntry], moment: Moment
+) -> dict[str, Any] | None:
+    """The page of a case with its visible ``entries`` in order, or ``None``."""
+    if not moment.visible(sak):
+        return None
+    return CASE.page(public_case(sak, entries=entries), moment)
+
+
+# Entries ----------------------------------------------------------------------------
+
+
+DocumentText = Callable[[Sequence[PublicDocument]], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicEntry:
+    """An entry with the rules that hold at any time applied: only its correspondents
+    that are not screened, only the documents that may be shown, titles redacted;
+    ``text`` is the shown documents' text when it was read (index documents only)."""
+
+    stored: StoredEntry
+    title: str | None
+    title_sensitive: str | None
+    case: PublicCase | None
+    parts: list[StoredCorrespondent]
+    documents: list[PublicDocument]
+    text: str | None = None
+
+
+def public_entry(jp: StoredEntry, read_text: DocumentText | None = None) -> PublicEntry:
+    """``jp`` as the public may know it; ``read_text`` gives its documents' text."""
+    documents = [public_document(d) for d in shown_documents(jp)]
+    return PublicEntry(
+        jp,
+        redact_fodselsnummer(jp.offentlig_tittel),
+        redact_fodselsnummer(jp.offentlig_tittel_sensitiv),
+        public_case(jp.saksmappe) if jp.saksmappe is not None else None,
+        [k for k in jp.korrespondanseparter if not k.skjermet],
+        documents,
+        read_text(documents) if read_text is not None else None,
+    )
+
+
+def _entry_number(e: PublicEntry) -> str | None:
+    case = case_number(e.stored.saksmappe)
+    if case is None or e.stored.journalpostnummer is None:
+        return None
+    return f"{case}-{e.stored.journalpostnummer}"
+
+
+def _entry_title_at(e: PublicEntry, m: Moment) -> str | None:
+    return m.title(e.title, e.title_sensitive, e.stored.publisert_dato)
+
+
+def _parts_at(e: PublicEntry, m: Moment) -> list[dict[str, Any]]:
+    """Correspondents by their sensitive names within the window, public ones after;
+    one with no name to show is left out."""
+    retained = m.in_retention(e.stored.publisert_dato)
+    parts = []
+    for k in e.parts:
+        navn = k.navn_sensitiv if k.navn_sensitiv and retained else k.navn
+        if navn:
+            parts.append({"navn": navn, "korrespondanseparttype": k.korrespondanseparttype})
+    return parts
+
+
+def _case_at(e: PublicEntry, m: Moment) -> dict[str, Any] | None:
+    if e.case is None or not m.visible(e.case.stored):
+        return None
+    return CASE.ref(e.case, m)
+
+
+def _languages(e: PublicEntry) -> list[str]:
+    found = {e.stored.tittel_language} if e.stored.tittel_language else set()
+    found.update(d.file.language for d in e.documents if d.file and d.file.language)
+    return sorted(found)
+
+
+def _screening(e: PublicEntry) -> dict[str, Any] | None:
+    s = e.stored.skjerming
+    if s is None:
+        return None
+    return {"tilgangsrestriksjon": s.tilgangsrestriksjon, "skjermingshjemmel": s.skjermingshjemmel}
+
+
+ENTRY: Shape[PublicEntry] = Shape(
+    "journalpost",
+    Field("id", INDEX | HIT | PAGE, _stored("id")),
+    Field("offentlig_tittel", INDEX | HIT, attrgetter("title")),
+    Field("offentlig_tittel", PAGE, at=_entry_title_at),
+    Field("offentlig_tittel_sensitiv", INDEX, attrgetter("title_sensitive")),
+    Field(
+        "tittel_screened",
+        INDEX | HIT,
+        lambda e: not e.title,
+        hit=lambda h: bool(h["_source"].get("tittel_screened")),
+    ),
+    Field("tittel_screened", PAGE, at=lambda e, m: not _entry_title_at(e, m)),
+    Field("title_highlight", HIT, hit=_title_highlight),
+    Field("snippets", HIT, hit=_snippets),
+    Field("journalaar", INDEX | PAGE, _stored("journalaar")),
+    Field("journalsekvensnummer", INDEX | PAGE, _stored("journalsekvensnummer")),
+    Field("journalpostnummer", INDEX | PAGE, _stored("journalpostnummer")),
+    Field("saksnummer", INDEX | HIT, lambda e: case_number(e.stored.saksmappe)),
+    Field("journalpost_nummer", INDEX | HIT | PAGE, _entry_number),
+    Field("journalposttype", INDEX | HIT | PAGE, _stored("journalposttype")),
+    Field("journalstatus", INDEX | PAGE, _stored("journalstatus")),
+    Field("journaldato", INDEX | HIT | PAGE, _stored_iso("journaldato")),
+    Field("dokumentets_dato", INDEX | PAGE, _stored_iso("dokumentets_dato")),
+    Field("publisert_dato", INDEX | HIT | PAGE, _stored_iso("publisert_dato")),
+    Field("accessible_after", INDEX, _stored_iso("accessible_after")),
+    Field(
+        "saksnummer_search",
+        INDEX,
+        lambda e: variants(
+            e.stored.saksmappe.saksaar if e.stored.saksmappe else None,
+            e.stored.saksmappe.sakssekvensnummer if e.stored.saksmappe else None,
+            e.stored.journalpostnummer,
+        ),
+    ),
+    Field("enhet_id", INDEX | HIT, _owner_id),
+    Field("enhet_path", INDEX, lambda e: agency_path(e.stored.enhet)),
+    Field("enhet_navn", INDEX | HIT, _owner_name),
+    Field("saksmappe", INDEX | HIT, lambda e: CASE.ref(e.case) if e.case else None),
+    Field(
+        "korrespondansepart",
+        INDEX | HIT,
+        lambda e: [
+            {"navn": k.navn, "korrespondanseparttype": k.korrespondanseparttype}
+            for k in e.parts
+            if k.navn
+        ],
+        hit=lambda h: h["_source"].get("korrespondansepart") or [],
+    ),
+    Field(
+        "korrespondansepart_sensitiv",
+        INDEX,
+        lambda e: " ".join(k.navn_sensitiv for k in e.parts if k.navn_sensitiv) or None,
+    ),
+    Field("dokument_count", INDEX | HIT, lambda e: len(e.documents), missing=0),
+    Field("administrativ_enhet", INDEX | PAGE, _stored("administrativ_enhet")),
+    Field("skjerming", INDEX | HIT | PAGE, _screening),
+    Field("language", INDEX | HIT, _stored("tittel_language")),
+    Field("korrespondansepart", PAGE, at=_parts_at),
+    Field("saksmappe", PAGE, at=_case_at),
+    Field("enhet", PAGE, at=lambda e, m: agency_ref(e.stored.enhet, m)),
+    Field("dokumenter", INDEX, lambda e: [DOCUMENT.index(d) for d in e.documents]),
+    Field("dokumenter", PAGE, at=lambda e, m: [DOCUMENT.page(d, m) for d in e.documents]),
+    Field("dokument_tekst", INDEX, attrgetter("text")),
+    Field("has_documents", INDEX, lambda e: bool(e.documents)),
+    Field("languages", INDEX, _languages),
+    Field("updated_at", INDEX, _stored_iso("updated_at")),
+)
+"""A journal entry (``Journalpost``): its index document, its search hit and its page.
+The index holds the sensitive variants (searchable within the window, never returned);
+a hit shows the public title and names; the page the sensitive ones within the window."""
+
+
+def entry_page(jp: StoredEntry, moment: Moment) -> dict[str, Any] | None:
+    """The page of an entry, or ``None`` when it may not be shown at all."""
+    if not moment.visible(jp):
+        return None
+    return ENTRY.page(public_entry(jp), moment)
