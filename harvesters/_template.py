@@ -20,10 +20,12 @@ Adding a harvester takes three steps, and nothing else:
    titles with ``publishable_titles`` (``innsyn.harvest.titles``: never publish an
    internal or screened title).
 2. Add a golden folder ``tests/harvesters/<name>/``: a few small real inputs and a case
-   file saying where the harvester reads (``case.json``: ``{"location": "..."}``). Run
-   the golden test with ``--update-golden`` once to write the expected records
-   (``expected.json``), read them, and check them in; from then on the test fails when
-   the harvester's output changes (``tests/golden.py`` describes the layout).
+   file saying where the harvester reads (``case.json``: ``{"location": "..."}``; a
+   source read over HTTP also needs ``site.json``). Write the expected records once with
+   ``pytest tests/unit/test_golden.py --update-golden``, read ``expected.json`` through,
+   and check the folder in; from then on the test fails when the harvester's output
+   changes, and it fails for a registered harvester without a folder
+   (``tests/golden.py`` describes the layout).
 3. Register it as an entry point in ``pyproject.toml``::
 
        [project.entry-points."innsyn.harvesters"]

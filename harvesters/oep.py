@@ -52,7 +52,7 @@ def _skjerming(elem: Element, prefix: str) -> SkjermingRecord | None:
 
 def _titles(elem: Element, public: str, internal: str, skjerming: SkjermingRecord | None) -> Titles:
     return publishable_titles(
-        _t(elem, public), _t(elem, internal), skjerming, sensitive=_t(elem, f"{public}_SENSITIV")
+        _t(elem, public), _t(elem, internal), skjerming, sensitive=_sensitive(elem, public)
     )
 
 

@@ -9,6 +9,10 @@ Two things come from outside: ``http``, the shared polite HTTP client (one per r
 and ``state``, what the previous successful run left (a JSON-able dict: a change date,
 ETags...). A harvester updates ``self.state`` as it goes; the job runner saves it only
 when the run completes, so a failed or killed run starts again from the old state.
+
+Every harvester reads typed values through ``innsyn.harvest.fields`` (one rule for a bad
+value: left empty, with a warning) and chooses titles with ``innsyn.harvest.titles`` (which
+title may be published). ``harvesters/_template.py`` is the example to copy.
 """
 
 from __future__ import annotations

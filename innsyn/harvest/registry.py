@@ -3,8 +3,9 @@
 Entry points are loaded once per process. A plugin that cannot be imported, that is not
 a ``Harvester`` subclass, or whose name another plugin already took is skipped with a
 ``logging`` warning naming the entry point and what went wrong: one broken plugin never
-stops the others (nor the web app) from working. Tests that install or remove plugins
-call ``reload()``.
+stops the others (nor the web app) from working. The same entry point seen twice (one
+plugin installed twice) is simply one plugin. Tests that install or remove plugins call
+``reload()``.
 """
 
 from __future__ import annotations
