@@ -14,6 +14,7 @@ from innsyn.store.blobs import BlobStore
 from innsyn.store.models import (
     Enhet,
     Journalpost,
+    Korrespondansepart,
 )
 from tests.conftest import make_settings
 from tests.factories import add_entry, screen_entry, store
@@ -134,6 +135,19 @@ def test_embargo_invisible_everywhere(site):
 def test_sensitive_names_only_within_retention(site):
     assert _api(site, q="Fersk")["total"] == 1
     assert _api(site, q="Gammel")["total"] == 0
+
+
+def test_a_correspondent_named_only_sensitively_is_left_out_after_the_window(site):
+    with site.sessions.begin() as s:
+        jp = add_entry(s, "Brev om gjerde", publisert_dato=NOW - dt.timedelta(days=800))
+        jp.korrespondanseparter = [
+            Korrespondansepart(navn=None, navn_sensitiv="Ola Gammel", korrespondanseparttype="A")
+        ]
+        jp_id = jp.id
+    body = site.get(f"/api/v1/journalpost/{jp_id}").get_json()
+    assert body["korrespondansepart"] == []
+    page = site.get(f"/journalpost/{jp_id}").get_data(as_text=True)
+    assert "None" not in page and "Ola Gammel" not in page
 
 
 def test_screened_parts_never_shown(site):
