@@ -1,4 +1,7 @@
-"""Fetching a document's file into the blob store and checking its declared checksum."""
+"""Fetching a document's file into the blob store and checking its declared checksum.
+
+Called by ``innsyn.harvest.writer.StoreWriter`` for each new or changed file of an
+entry; a fetched file waits as ``pending`` for extraction (``innsyn.extraction``)."""
 
 from __future__ import annotations
 

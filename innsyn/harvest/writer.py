@@ -169,7 +169,7 @@ class StoreWriter:
             with self._session.no_autoflush:
                 self._write(rec, careful=False)
         except SQLAlchemyError as exc:
-            self._commit(failed=exc)
+            self._commit(failed=exc)  # the batch, this record included, is replayed
         if len(self._batch) >= self._commit_every:
             self.commit()
 
@@ -201,6 +201,9 @@ class StoreWriter:
         self._session.commit()
 
     def _commit(self, failed: SQLAlchemyError | None = None) -> None:
+        """Commit the batch in hand. Should that fail (or ``failed`` say the fast write
+        already did), replay it record by record and commit again; a busy database is
+        waited for, up to ``BUSY_RETRIES`` times; any other second failure is raised."""
         for attempt in range(BUSY_RETRIES + 1):
             try:
                 if failed is not None:
@@ -342,7 +345,7 @@ class StoreWriter:
                 return
         else:
             jid, change = write()
-        self.report.counts[change] += 1
+        self.report.counts[change.value] += 1
         if self.seen is not None:
             self.seen["journalpost"].add(jid)
 
