@@ -6,7 +6,8 @@ A record goes through two steps:
 1. ``public_entry``, ``public_case``, ``public_document`` apply the rules that hold
    whatever the time: screened correspondents and screened documents are left out,
    fødselsnummer is redacted from every title, a missing public title is flagged
-   ``tittel_screened``. Nothing later sees the stored record's screened parts.
+   ``tittel_screened``. The fields read titles, correspondents and documents from
+   these, never from the stored record.
 2. A ``Shape`` (``ENTRY``, ``CASE``, ``DOCUMENT``, ``AGENCY``) lists the fields of its kind
    once, each with the surfaces it appears on and how its value is taken: ``index``
    builds the index document; ``hit`` a search hit from the index document OpenSearch
@@ -132,6 +133,9 @@ class Shape(Generic[S]):
         self._hit = self._on(HIT)
         self._index_ref = self._on(INDEX | REF)
         self._page_ref = self._on(PAGE | REF)
+        for f in self._hit:
+            if f.hit is None and INDEX not in f.on:
+                raise ValueError(f"{kind}.{f.name}: a hit reads it from the index, which lacks it")
 
     def _on(self, surface: Surface) -> tuple[Field[S], ...]:
         rows = tuple(f for f in self.fields if surface in f.on)
@@ -425,6 +429,16 @@ def _entry_number(e: PublicEntry) -> str | None:
     return f"{case}-{e.stored.journalpostnummer}"
 
 
+def _number_variants(e: PublicEntry) -> list[str]:
+    """The entry's number in every spelling a search may use."""
+    case = e.stored.saksmappe
+    return variants(
+        case.saksaar if case else None,
+        case.sakssekvensnummer if case else None,
+        e.stored.journalpostnummer,
+    )
+
+
 def _entry_title_at(e: PublicEntry, m: Moment) -> str | None:
     return m.title(e.title, e.title_sensitive, e.stored.publisert_dato)
 
@@ -486,15 +500,7 @@ ENTRY: Shape[PublicEntry] = Shape(
     Field("dokumentets_dato", INDEX | PAGE, _stored_iso("dokumentets_dato")),
     Field("publisert_dato", INDEX | HIT | PAGE, _stored_iso("publisert_dato")),
     Field("accessible_after", INDEX, _stored_iso("accessible_after")),
-    Field(
-        "saksnummer_search",
-        INDEX,
-        lambda e: variants(
-            e.stored.saksmappe.saksaar if e.stored.saksmappe else None,
-            e.stored.saksmappe.sakssekvensnummer if e.stored.saksmappe else None,
-            e.stored.journalpostnummer,
-        ),
-    ),
+    Field("saksnummer_search", INDEX, _number_variants),
     Field("enhet_id", INDEX | HIT, _owner_id),
     Field("enhet_path", INDEX, lambda e: agency_path(e.stored.enhet)),
     Field("enhet_navn", INDEX | HIT, _owner_name),

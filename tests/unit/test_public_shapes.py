@@ -16,6 +16,7 @@ from innsyn.indexing.documents import DocumentTexts, journalpost_document
 from innsyn.privacy import REDACTED
 from innsyn.public.shapes import (
     ENTRY,
+    HIT,
     INDEX,
     PAGE,
     Field,
@@ -229,9 +230,11 @@ def test_a_hit_reads_only_index_fields_and_surfaces_take_table_order(offline_set
     assert hit["tittel_screened"] is False and hit["snippets"] == []
 
 
-def test_a_surface_with_a_field_twice_is_refused():
+def test_tables_that_cannot_be_built_are_refused():
     with pytest.raises(ValueError, match="twice"):
         Shape("x", Field("a", PAGE, lambda r: 1), Field("a", PAGE, lambda r: 2))
+    with pytest.raises(ValueError, match="lacks it"):
+        Shape("x", Field("a", HIT | PAGE, lambda r: 1))
     timed: Shape[Any] = Shape("x", Field("a", INDEX | PAGE, at=lambda r, m: 1))
     with pytest.raises(TypeError, match="moment"):
         timed.index(object())
