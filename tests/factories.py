@@ -47,7 +47,9 @@ def add_entry(
             source_key="test",
             system_id=f"S{n}",
             saksaar=saksaar,
-            sakssekvensnummer=seq if seq is not None else 100 + n,
+            # far above the small numbers tests pick themselves (123, 7), so a default never
+            # collides with them however many entries earlier tests made
+            sakssekvensnummer=seq if seq is not None else 90_000 + n,
             offentlig_tittel=f"Sak {n}",
             enhet=enhet,
         )
