@@ -187,8 +187,9 @@ def jobs_run(job_id: int, full: bool, queue: bool) -> None:
     from innsyn.auth import CLI_ACTOR
     from innsyn.cli_errors import one_line_errors
     from innsyn.harvest.runs import what_became_of_the_run, worker_name
+    from innsyn.harvest.status import RunStatus
     from innsyn.jobs.manage import JobNotFound, get_job, request_run
-    from innsyn.jobs.runner import run_job
+    from innsyn.jobs.runner import NotRun, run_job
 
     settings = Settings()
     sessions = _sessions(settings)
@@ -214,9 +215,9 @@ def jobs_run(job_id: int, full: bool, queue: bool) -> None:
             full=full,
             progress=click.echo,
         )
-    if outcome.status == "failed":
+    if outcome.status == RunStatus.FAILED:
         fail(f"job {job_id} failed: {outcome.summary}; {what_became_of_the_run(sessions, worker)}")
-    if outcome.status in ("busy", "missing"):
+    if outcome.status in (NotRun.BUSY, NotRun.MISSING):
         fail(f"job {job_id} did not run: {outcome.summary}")
     click.echo(f"run {outcome.run_id or '-'}: {outcome.status} {outcome.summary}")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
+from innsyn.extraction.status import ExtractionStatus
 from innsyn.harvest.records import FileRecord
 from innsyn.store.blobs import BlobStore, BlobStoreFull, BlobTooLarge
 from innsyn.store.models import Dokumentobjekt, utcnow
@@ -50,7 +51,7 @@ def fetch_file(blobs: BlobStore, obj: Dokumentobjekt, rec: FileRecord, max_size:
     if obj.sha256 != stored.sha256:
         obj.sha256 = stored.sha256
         obj.size = stored.size
-        obj.extraction_status = "pending"
+        obj.extraction_status = ExtractionStatus.PENDING
         obj.extraction_error = None
         obj.text_sha256 = None
         obj.updated_at = utcnow()
@@ -66,7 +67,7 @@ def fetch_file(blobs: BlobStore, obj: Dokumentobjekt, rec: FileRecord, max_size:
 
 
 def _fail(obj: Dokumentobjekt, message: str) -> str:
-    obj.extraction_status = "failed"
+    obj.extraction_status = ExtractionStatus.FAILED
     obj.extraction_error = message
     obj.updated_at = utcnow()
     return message

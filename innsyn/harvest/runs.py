@@ -24,29 +24,15 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.digits import ascii_int
+from innsyn.harvest.status import RunStatus
 from innsyn.store.blobs import BlobStore
 from innsyn.store.models import HarvestRun, utcnow
-
-
-class RunStatus(StrEnum):
-    """The status of a harvest run (a ``HarvestRun`` row, a report, a job's last run).
-
-    A ``StrEnum``: it is stored, compared and shown as its plain string."""
-
-    RUNNING = "running"
-    OK = "ok"
-    OK_WITH_ERRORS = "ok_with_errors"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"
-    ABANDONED = "abandoned"
-
 
 STATUS_NOTES: dict[str, str] = {
     RunStatus.RUNNING: (

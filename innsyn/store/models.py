@@ -31,6 +31,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from innsyn.extraction.status import ExtractionStatus
+from innsyn.harvest.status import RunStatus
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -305,7 +306,7 @@ class HarvestRun(Base):
     source_key: Mapped[str] = mapped_column(String(200), index=True)
     harvester: Mapped[str] = mapped_column(String(100))
     location: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
