@@ -1,23 +1,30 @@
-"""Store rows for tests, created through the ORM (the real database)."""
+"""Store rows for tests, created through the ORM (the real database), and the jobs and
+document site that tests of both tiers build on."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from innsyn.auth import Actor
 from innsyn.config import Settings
+from innsyn.jobs.manage import create_job
 from innsyn.store.db import make_engine, make_sessionmaker, migrate
 from innsyn.store.models import (
     Dokumentbeskrivelse,
     Dokumentobjekt,
     Enhet,
+    Job,
     Journalpost,
     Korrespondansepart,
     Saksmappe,
     Skjerming,
 )
+from tests.httpsource import DocumentSite
 
 _counter = itertools.count(1)
 
@@ -106,3 +113,36 @@ def screen_entry(jp: Journalpost, pdf_sha256: str, pdf_size: int, text: str, hid
         )
     ]
     jp.dokumentbeskrivelser = [doc, secret]
+
+
+def add_job(session: Session, settings: Settings, actor: Actor, url: str, **extra: object) -> Job:
+    """An hourly n5ws job of the actor's agency (Oslo for a site admin) harvesting ``url``."""
+    values: dict[str, object] = {
+        "name": "Postliste",
+        "agency_id": actor.agency_id or "oslo",
+        "harvester": "n5ws",
+        "location": url,
+        "schedule": "every 1h",
+        "params": {"page_size": "3"},
+    }
+    values.update(extra)
+    return create_job(session, settings, actor, values)
+
+
+@contextmanager
+def document_site() -> Iterator[DocumentSite]:
+    """A running web site publishing a plain-text budget and an HTML municipal plan."""
+    site = DocumentSite()
+    with site:
+        site.publish(
+            "budsjett.txt",
+            b"Budsjett for kommunen 2027, vedtatt av kommunestyret.",
+            "Budsjett 2027",
+        )
+        site.publish(
+            "plan.html",
+            b"<html><body><p>Kommuneplanens arealdel, horingsutkast.</p></body></html>",
+            "Kommuneplan",
+            "text/html",
+        )
+        yield site

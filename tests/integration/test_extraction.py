@@ -7,8 +7,7 @@ import shutil
 import pytest
 
 from innsyn.extraction.status import ExtractionStatus
-from innsyn.extraction.tika_client import TikaUnavailable, extract_bytes
-from innsyn.store.models import Dokumentobjekt
+from innsyn.extraction.tika_client import extract_bytes
 
 ENCRYPTED = "encrypted or password-protected document"
 
@@ -60,36 +59,8 @@ def test_email_attachments_are_embedded_documents(settings, testdata):
     assert all(e.name for e in result.embedded)
 
 
-def test_size_cap_refuses_without_calling_tika(offline_settings):
-    small = offline_settings.model_copy(update={"max_file_size": 10})
-    result = extract_bytes(small, b"x" * 11)
-    assert (result.status, result.error) == (
-        ExtractionStatus.FAILED,
-        "file larger than the limit of 10 bytes",
-    )
-
-
-def test_unreachable_tika_is_not_a_verdict(offline_settings):
-    with pytest.raises(TikaUnavailable, match="not reachable"):
-        extract_bytes(offline_settings, b"%PDF-1.4 hello")
-
-
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
 def test_image_only_pdf_is_ocred(settings, testdata):
     result = extract_bytes(settings, (testdata / "tika" / "pdf" / "testOCR.pdf").read_bytes())
     assert result.status == ExtractionStatus.DONE
     assert "Happy New Year" in result.text
-
-
-def test_statuses_are_the_strings_stored_rows_hold():
-    """Rows written before the enum (and by modules still comparing plain strings) hold
-    these very strings; a new file starts pending."""
-    assert [(s.name, str(s)) for s in ExtractionStatus] == [
-        ("PENDING", "pending"),
-        ("DONE", "done"),
-        ("FAILED", "failed"),
-        ("SKIPPED", "skipped"),
-    ]
-    assert ExtractionStatus.FAILED == "failed" and f"{ExtractionStatus.DONE}" == "done"
-    default = Dokumentobjekt.__table__.c.extraction_status.default
-    assert default is not None and default.arg is ExtractionStatus.PENDING

@@ -1,4 +1,4 @@
-"""/healthz against the real services, and with OpenSearch/Tika unreachable."""
+"""/healthz against the real services."""
 
 from __future__ import annotations
 
@@ -14,13 +14,3 @@ def test_healthz_ok_with_real_services(settings):
     assert resp.status_code == 200, body
     assert body["checks"]["opensearch"]["ok"] is True
     assert "Tika" in body["checks"]["tika"]["version"]
-
-
-def test_healthz_503_names_the_part_that_is_down(offline_settings):
-    client = create_app(offline_settings).test_client()
-    resp = client.get("/healthz")
-    body = resp.get_json()
-    assert resp.status_code == 503
-    assert body["checks"]["opensearch"]["ok"] is False
-    assert body["checks"]["tika"]["ok"] is False
-    assert body["checks"]["database"]["ok"] is True
