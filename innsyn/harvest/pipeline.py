@@ -12,7 +12,9 @@ The path of one record, and the module that owns each step:
    files into the blob store;
 4. **extraction** (``innsyn.extraction.worker``) gets the text of new files from Tika;
 5. **index catch-up** (``innsyn.indexing.indexer``) brings OpenSearch in line with
-   whatever changed in the store.
+   whatever changed in the store. New entries of a fresh source are mostly indexed
+   already, straight from the rows the writer inserted (``DirectIndex``, when the run
+   indexes at all); catch-up indexes the rest and stays the safety net.
 
 The CLI (``innsyn harvest run``), the demo loader and the job runner all call
 ``run_source`` with a ``RunContext``. A run is idempotent: ids are stable per source
@@ -43,6 +45,7 @@ from innsyn.store.models import HarvestRun, utcnow
 
 if TYPE_CHECKING:
     from innsyn.http_client import HttpClient
+    from innsyn.indexing.indexer import DirectIndex
 
 
 class Interrupted(Exception):
@@ -150,6 +153,7 @@ def _store(
 ) -> None:
     """Every record of ``harvester`` through a ``StoreWriter``; warnings to the report."""
     clock = Progress(f"harvest {run.source_key}", None, log)
+    direct = _direct_index(run.settings) if run.index else None
     with StoreWriter(
         run.sessions,
         run.settings,
@@ -158,6 +162,7 @@ def _store(
         report,
         default_enhet=run.default_enhet,
         complete=bool(harvester.complete),
+        direct=direct,
     ) as writer:
         for rec in harvester.records():
             if run.should_stop is not None and run.should_stop():
@@ -172,6 +177,15 @@ def _store(
                 clock.advance()
         writer.finish()
     clock.finish()
+    if direct is not None and (direct.indexed or direct.failed or direct.error):
+        report.say(direct.summary())
+
+
+def _direct_index(settings: Settings) -> DirectIndex:
+    from innsyn.indexing.indexer import DirectIndex
+    from innsyn.search_client import make_client
+
+    return DirectIndex(settings, make_client(settings))
 
 
 def _extract(

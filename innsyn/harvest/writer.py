@@ -21,7 +21,11 @@ catch-up). It owns everything that writing needs to remember:
   bad entry is counted as failed and the rest are kept. A replayed source is no longer
   trusted to be fresh;
 - for a source that lists everything (``complete``), the ids it listed, so ``finish()``
-  can tombstone the rest.
+  can tombstone the rest;
+- optionally a ``DirectIndex`` (``innsyn.indexing.indexer``), told of every multi-row
+  insert and every commit, so the new entries are indexed straight from the rows just
+  written; and of every other change to a case, an agency or a withdrawal, so what it
+  may no longer be sure of is left to the index catch-up.
 
 An agency is written in a batch of its own, so entries are never replayed against a
 rolled-back agency; the first agency written becomes the owner of records that name
@@ -43,7 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -88,6 +92,9 @@ from innsyn.store.models import (
     utcnow,
 )
 
+if TYPE_CHECKING:
+    from innsyn.indexing.indexer import DirectIndex
+
 T = TypeVar("T")
 
 StoredRecord = EnhetRecord | SaksmappeRecord | JournalpostRecord | DeleteRecord
@@ -119,6 +126,7 @@ class StoreWriter:
         default_enhet: str | None = None,
         complete: bool = False,
         fresh: bool | None = None,
+        direct: DirectIndex | None = None,
     ) -> None:
         self.source_key = source_key
         self.report = report
@@ -127,6 +135,7 @@ class StoreWriter:
         self._commit_every = settings.harvest_commit_every
         self._enhet = default_enhet
         self._session = sessions()
+        self._direct = direct
         self.fresh = self._source_is_empty() if fresh is None else fresh
         self._rows = FreshRows()
         self._known: dict[str, bool] = {}
@@ -149,6 +158,8 @@ class StoreWriter:
 
     def close(self) -> None:
         """Release the session; whatever was not committed is dropped."""
+        if self._direct is not None:
+            self._direct.close()
         self._session.close()
 
     @property
@@ -181,10 +192,15 @@ class StoreWriter:
         """Commit the last batch; for a complete source, tombstone the entries and cases
         of this source that it no longer lists."""
         self.commit()
-        if self.seen is None:
-            return
+        if self.seen is not None:
+            self._tombstone_unlisted(self.seen)
+        if self._direct is not None:
+            self._direct.finish(self._session)
+
+    def _tombstone_unlisted(self, seen: dict[str, set[str]]) -> None:
+        """Tombstone this source's entries and cases that are not in ``seen``."""
         for model, kind in ((Journalpost, "journalpost"), (Saksmappe, "saksmappe")):
-            listed = self.seen[kind]
+            listed = seen[kind]
             ids = [
                 i
                 for i in self._session.scalars(
@@ -209,6 +225,8 @@ class StoreWriter:
                 if failed is not None:
                     self._replay(failed)
                 self._write_buffered_rows()
+                if self._direct is not None:
+                    self._direct.settle(self._session, wait=False)
                 self._session.commit()
                 break
             except SQLAlchemyError as exc:
@@ -218,6 +236,8 @@ class StoreWriter:
                 if _is_busy(exc):
                     time.sleep(0.2 * (attempt + 1))
         self._batch.clear()
+        if self._direct is not None:
+            self._direct.committed(self._session)
         if len(self._known) >= KNOWN_IDS_LIMIT:
             self._known.clear()  # safe only now: the batch's rows exist in the store
         self._counts_at_commit = self.report.counts.copy()
@@ -225,6 +245,8 @@ class StoreWriter:
     def _replay(self, exc: SQLAlchemyError) -> None:
         """The batch failed: roll back, and write it again record by record."""
         self._session.rollback()
+        if self._direct is not None:
+            self._direct.discard()
         self._known.clear()
         self._rows = FreshRows()
         self.fresh = False
@@ -255,6 +277,8 @@ class StoreWriter:
             return
         rows, self._rows = self._rows, FreshRows()
         rows.write(self._session)
+        if self._direct is not None:
+            self._direct.written(rows)
 
     def _exists(self, model: Any, row_id: str) -> bool:
         """Whether the agency or case ``row_id`` is in the store or in the batch."""
@@ -285,8 +309,10 @@ class StoreWriter:
         return self._enhet
 
     def _write_agency(self, rec: EnhetRecord) -> None:
-        eid, _change = upsert_enhet(self._session, self.source_key, rec)
+        eid, change = upsert_enhet(self._session, self.source_key, rec)
         self._session.flush()
+        if self._direct is not None and change != Change.UNCHANGED:
+            self._agency_changed(change)
         self._known[eid] = True
         self._enhet = self._enhet or eid
         row = self._session.get(Enhet, eid)
@@ -302,6 +328,28 @@ class StoreWriter:
         self.report.counts[f"saksmappe_{change}"] += 1
         if careful:
             self._session.flush()
+
+    def _agency_changed(self, change: Change) -> None:
+        """An agency is new (the direct index reads agencies again) or changed: the entries
+        of this source indexed directly so far may carry its old name or place, so direct
+        indexing stops and they are left to catch-up again."""
+        assert self._direct is not None
+        self._direct.agencies_changed()
+        if change != Change.UPDATED:
+            return
+        built = self._direct.built
+        self._direct.stop()
+        if built:  # a fresh source: its entries in the store are this run's
+            self._session.execute(
+                update(Journalpost)
+                .where(Journalpost.source_key == self.source_key)
+                .values(last_indexed_at=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    def _forget_case(self, case_id: str) -> None:
+        if self._direct is not None:
+            self._direct.forget_case(case_id)
 
     def _case_row(self, sid: str, rec: SaksmappeRecord, values: dict[str, Any]) -> Change:
         if self.fresh:
@@ -327,6 +375,7 @@ class StoreWriter:
             stored.skjerming = sk
         if changed or sk_changed:
             stored.updated_at = utcnow()
+            self._forget_case(sid)
             return Change.UPDATED
         return Change.UNCHANGED
 
@@ -372,6 +421,8 @@ class StoreWriter:
                 self._rows.add_entry(row, rec)
                 return jid, Change.NEW
             self._write_buffered_rows()  # the ORM path may flush at any query: cases first
+            if self._direct is not None:
+                self._direct.entry_changed(jid)
         jp, change, files = self._entry_row(jid, rec)
         for obj, frec in files:
             error = fetch_file(self._blobs, obj, frec, self._max_file_size)
@@ -412,6 +463,7 @@ class StoreWriter:
 
     def _recount(self, case_id: str) -> None:
         """The case an entry left is due for reindexing (its entry count changed)."""
+        self._forget_case(case_id)
         self._session.execute(
             update(Saksmappe)
             .where(Saksmappe.id == case_id)
@@ -428,6 +480,9 @@ class StoreWriter:
         else:
             model = Saksmappe
             row_id = saksmappe_id(self.source_key, rec.system_id)
+            self._forget_case(row_id)
+        if self._direct is not None and model is Journalpost:
+            self._direct.entry_changed(row_id)
         self.report.counts["deleted"] += mark_deleted(self._session, model, [row_id])
 
     def _source_is_empty(self) -> bool:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, FromClause, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from innsyn.store.models import (
@@ -304,16 +304,86 @@ def saksmapper(
     return cases
 
 
+def _from_values(cls: type[R], values: Mapping[str, Any]) -> R:
+    """A ``cls`` row from the column values just inserted (its relations left empty)."""
+    names = (f.name for f in dataclasses.fields(cast(Any, cls)))
+    return cls(**{name: values[name] for name in names if name in values})
+
+
+def written_entries(
+    entries: Sequence[Mapping[str, Any]],
+    parts: Sequence[Mapping[str, Any]],
+    documents: Sequence[Mapping[str, Any]],
+    screenings: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
+    cases: Mapping[str, CaseRow],
+    agencies: Agencies,
+) -> list[EntryRow]:
+    """Entry rows, as ``journalposts`` would read them back, from the values of a
+    multi-row insert just written (entries without files): ``parts`` and ``documents``
+    in the order inserted, ``screenings`` as (row, values) pairs whose row holds the
+    generated ``skjerming_id``. The caller has checked that every entry's case is in
+    ``cases`` and its agency in ``agencies``."""
+    by_id = {
+        int(row["skjerming_id"]): ScreeningRow(
+            id=int(row["skjerming_id"]),
+            tilgangsrestriksjon=values["tilgangsrestriksjon"],
+            skjermingshjemmel=values["skjermingshjemmel"],
+            skjerming_dokument=values["skjerming_dokument"],
+        )
+        for row, values in screenings
+    }
+    part_rows = _grouped((_from_values(CorrespondentRow, p) for p in parts), "journalpost_id")
+    docs = [_from_values(DocumentRow, d) for d in documents]
+    for d in docs:
+        d.skjerming = by_id[d.skjerming_id] if d.skjerming_id is not None else None
+    docs.sort(key=lambda d: (d.dokumentnummer is not None, d.dokumentnummer or 0))
+    by_entry = _grouped(docs, "journalpost_id")
+    out = []
+    for values in entries:
+        e = _from_values(EntryRow, values)
+        e.saksmappe = cases[e.saksmappe_id] if e.saksmappe_id else None
+        e.enhet = agencies.by_id[e.enhet_id] if e.enhet_id else None
+        e.skjerming = by_id[e.skjerming_id] if e.skjerming_id is not None else None
+        e.korrespondanseparter = part_rows.get(e.id, [])
+        e.dokumentbeskrivelser = by_entry.get(e.id, [])
+        out.append(e)
+    return out
+
+
+def written_case(values: Mapping[str, Any]) -> CaseRow:
+    """A case row from the values of a multi-row insert just written (no agency, no count:
+    what an entry's document reads of its case)."""
+    return _from_values(CaseRow, values)
+
+
 def _changed(model: type[Journalpost] | type[Saksmappe]) -> ColumnElement[bool]:
     return or_(model.last_indexed_at.is_(None), model.updated_at > model.last_indexed_at)
 
 
 def stale_journalposts() -> list[ColumnElement[bool]]:
-    """Entries to (re)index: changed since last indexed, or their case changed (an
-    entry's document carries its case's title and number: a case title screened later
-    must not live on in its entries' documents)."""
+    """Entries to (re)index: changed since last indexed, or their case changed since the
+    entry was last indexed (an entry's document carries its case's title and number: a
+    case title screened later must not live on in its entries' documents). An entry
+    indexed straight from the harvest (``indexer.DirectIndex``) is marked with a time no
+    earlier than its case's last change it saw, so a case still waiting to be indexed
+    does not send its entries round again; a later change of the case does (``>=``: a
+    tie is re-indexed)."""
     changed_cases = select(Saksmappe.id).where(_changed(Saksmappe))
-    return [or_(_changed(Journalpost), Journalpost.saksmappe_id.in_(changed_cases))]
+    case = aliased(Saksmappe)
+    changed_since_entry = (
+        select(case.id)
+        .where(
+            case.id == Journalpost.saksmappe_id,
+            case.updated_at >= Journalpost.last_indexed_at,
+        )
+        .exists()
+    )
+    return [
+        or_(
+            _changed(Journalpost),
+            and_(Journalpost.saksmappe_id.in_(changed_cases), changed_since_entry),
+        )
+    ]
 
 
 def stale_saksmapper() -> list[ColumnElement[bool]]:
