@@ -45,7 +45,7 @@ from innsyn.store.models import HarvestRun, utcnow
 
 if TYPE_CHECKING:
     from innsyn.http_client import HttpClient
-    from innsyn.indexing.indexer import DirectIndex
+    from innsyn.indexing.direct import DirectIndex
 
 
 class Interrupted(Exception):
@@ -182,7 +182,7 @@ def _store(
 
 
 def _direct_index(settings: Settings) -> DirectIndex:
-    from innsyn.indexing.indexer import DirectIndex
+    from innsyn.indexing.direct import DirectIndex
     from innsyn.search_client import make_client
 
     return DirectIndex(settings, make_client(settings))

@@ -22,7 +22,7 @@ catch-up). It owns everything that writing needs to remember:
   trusted to be fresh;
 - for a source that lists everything (``complete``), the ids it listed, so ``finish()``
   can tombstone the rest;
-- optionally a ``DirectIndex`` (``innsyn.indexing.indexer``), told of every multi-row
+- optionally a ``DirectIndex`` (``innsyn.indexing.direct``), told of every multi-row
   insert and every commit, so the new entries are indexed straight from the rows just
   written; and of every other change to a case, an agency or a withdrawal, so what it
   may no longer be sure of is left to the index catch-up.
@@ -93,7 +93,7 @@ from innsyn.store.models import (
 )
 
 if TYPE_CHECKING:
-    from innsyn.indexing.indexer import DirectIndex
+    from innsyn.indexing.direct import DirectIndex
 
 T = TypeVar("T")
 

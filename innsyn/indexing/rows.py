@@ -364,7 +364,7 @@ def stale_journalposts() -> list[ColumnElement[bool]]:
     """Entries to (re)index: changed since last indexed, or their case changed since the
     entry was last indexed (an entry's document carries its case's title and number: a
     case title screened later must not live on in its entries' documents). An entry
-    indexed straight from the harvest (``indexer.DirectIndex``) is marked with a time no
+    indexed straight from the harvest (``indexing.direct.DirectIndex``) is marked with a time no
     earlier than its case's last change it saw, so a case still waiting to be indexed
     does not send its entries round again; a later change of the case does (``>=``: a
     tie is re-indexed)."""

@@ -29,8 +29,9 @@ from innsyn.harvest.records import (
 from innsyn.harvest.report import HarvestReport
 from innsyn.harvest.writer import StoreWriter
 from innsyn.indexing import bulk, rows
+from innsyn.indexing.direct import DirectIndex
 from innsyn.indexing.documents import DocumentTexts
-from innsyn.indexing.indexer import DirectIndex, catch_up
+from innsyn.indexing.indexer import catch_up
 from innsyn.indexing.names import alias_name
 from innsyn.kinds import JOURNALPOST
 from innsyn.search_client import make_client
