@@ -15,6 +15,7 @@ import dataclasses
 from enum import StrEnum
 from typing import Any
 
+from innsyn.extraction.status import ExtractionStatus
 from innsyn.harvest.records import (
     DokumentRecord,
     EnhetRecord,
@@ -264,7 +265,9 @@ def apply_documents(
                 files.append((obj, f))
             else:
                 source_changed = assign(obj, ovalues)
-                if source_changed or (obj.sha256 is None and obj.extraction_status == "pending"):
+                if source_changed or (
+                    obj.sha256 is None and obj.extraction_status == ExtractionStatus.PENDING
+                ):
                     files.append((obj, f))
                     changed = changed or source_changed
     for did, doc in existing.items():

@@ -54,6 +54,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
+from innsyn.extraction.status import ExtractionStatus
 from innsyn.harvest.files import fetch_file
 from innsyn.harvest.records import (
     DeleteRecord,
@@ -429,7 +430,9 @@ class StoreWriter:
             self.report.counts["files_failed" if error else "files_fetched"] += 1
             if error:
                 self.report.note(self.report.errors, f"{rec.system_id}: {error}")
-            if change == Change.UNCHANGED and (error or obj.extraction_status == "pending"):
+            if change == Change.UNCHANGED and (
+                error or obj.extraction_status == ExtractionStatus.PENDING
+            ):
                 change = Change.UPDATED
         if change != Change.UNCHANGED:
             jp.updated_at = utcnow()

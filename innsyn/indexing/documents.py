@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from innsyn.config import Settings
+from innsyn.extraction.status import ExtractionStatus
 from innsyn.indexing.rows import CaseRow
 from innsyn.public.shapes import CASE, ENTRY, PublicDocument, public_case, public_entry
 from innsyn.public.stored import StoredCase, StoredEntry
@@ -33,7 +34,11 @@ class DocumentTexts:
         budget = self.max_chars
         for doc in documents:
             for obj in doc.stored.dokumentobjekter:
-                if obj.text_sha256 and obj.extraction_status == "done" and budget > 0:
+                if (
+                    obj.text_sha256
+                    and obj.extraction_status == ExtractionStatus.DONE
+                    and budget > 0
+                ):
                     try:
                         text = self.blobs.read_text(obj.text_sha256)
                     except FileNotFoundError:
