@@ -70,7 +70,8 @@ class _Syntax(Exception):
 
 
 def _tokens(text: str) -> list[str]:
-    text = _PROPERTY.sub(lambda m: f" \x00gnr{m.group(1)}:{m.group(2)} ", text)
+    # NUL marks a property number below; one typed in the query is only a space
+    text = _PROPERTY.sub(lambda m: f" \x00gnr{m.group(1)}:{m.group(2)} ", text.replace("\x00", " "))
     return _TOKEN.findall(text)
 
 

@@ -55,6 +55,14 @@ def test_parser_and_builder_never_raise(text):
         assert isinstance(node_query(node, NOW.isoformat()), dict)
 
 
+@pytest.mark.parametrize("text", ["\x00gnr", "\x00gnr1:2:3", "a \x00gnr12:3 b", "\x00"])
+def test_a_typed_nul_is_never_read_as_a_property_marker(text):
+    node = parse_query(text)
+    assert "Property" not in repr(node)
+    if node is not None:
+        assert isinstance(node_query(node, NOW.isoformat()), dict)
+
+
 def test_word_query_restricts_sensitive_fields_to_the_retention_window():
     q = node_query(Word("ola"), "2025-11-22T12:00:00+00:00")
     public, sensitive = q["bool"]["should"]
