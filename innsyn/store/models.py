@@ -153,13 +153,6 @@ class Saksmappe(Tracked, SourceRecord, Base):
         back_populates="saksmappe", order_by="Journalpost.journalpostnummer"
     )
 
-    @property
-    def saksnummer(self) -> str | None:
-        """``saksaar/sakssekvensnummer``, e.g. ``2024/123``."""
-        if self.saksaar is None or self.sakssekvensnummer is None:
-            return None
-        return f"{self.saksaar}/{self.sakssekvensnummer}"
-
 
 Index("ix_saksmappe_casenumber", Saksmappe.saksaar, Saksmappe.sakssekvensnummer)
 
@@ -197,14 +190,6 @@ class Journalpost(Tracked, SourceRecord, Base):
         cascade="all, delete-orphan",
         order_by="Dokumentbeskrivelse.dokumentnummer",
     )
-
-    @property
-    def journalpostnummer_full(self) -> str | None:
-        """``saksaar/sakssekvensnummer-journalpostnummer``, e.g. ``2024/123-4``."""
-        sak = self.saksmappe.saksnummer if self.saksmappe else None
-        if sak is None or self.journalpostnummer is None:
-            return None
-        return f"{sak}-{self.journalpostnummer}"
 
 
 class Korrespondansepart(Base):
