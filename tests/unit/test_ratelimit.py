@@ -8,11 +8,27 @@ import threading
 import time
 
 import limits
+import pytest
 from limits import parse
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from web.ratelimit import SweepingMemoryStorage, storage_uri
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
+    """Every thread started while the test runs (they still start); a test clears it
+    once its store exists, to count only what the hits start."""
+    threads: list[threading.Thread] = []
+    original = threading.Thread.start
+
+    def counting_start(self: threading.Thread) -> None:
+        threads.append(self)
+        original(self)
+
+    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    return threads
 
 
 def test_memory_uri_maps_to_the_sweeping_store_and_others_pass_through():
@@ -32,17 +48,10 @@ def test_limits_hold_and_windows_expire():
     assert MovingWindowRateLimiter(store).hit(three, "MovingWindowRateLimiter")
 
 
-def test_no_thread_is_started_per_hit(monkeypatch):
+def test_no_thread_is_started_per_hit(started):
     store = storage_from_string(storage_uri("memory://"))
     limiter = FixedWindowRateLimiter(store)
-    started: list[threading.Thread] = []
-    original = threading.Thread.start
-
-    def counting_start(self: threading.Thread) -> None:
-        started.append(self)
-        original(self)
-
-    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    started.clear()
     item = parse("100000 per minute")
     for i in range(300):
         limiter.hit(item, f"client-{i % 3}")
@@ -98,18 +107,11 @@ def test_the_private_methods_of_limits_memory_storage_are_as_the_shim_expects():
     )
 
 
-def test_the_stock_memory_storage_still_starts_a_thread_per_sweep(monkeypatch):
+def test_the_stock_memory_storage_still_starts_a_thread_per_sweep(started):
     """The reason for the shim: should ``limits`` stop doing this, the shim can go."""
     store = MemoryStorage()
     limiter = FixedWindowRateLimiter(store)
-    started: list[threading.Thread] = []
-    original = threading.Thread.start
-
-    def counting_start(self: threading.Thread) -> None:
-        started.append(self)
-        original(self)
-
-    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    started.clear()
     item = parse("1000 per minute")
     for _ in range(3):
         time.sleep(0.03)
