@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -259,6 +260,9 @@ class Dokumentobjekt(Base):
     text_chars: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(8))
     extracted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ocr_status: Mapped[str | None] = mapped_column(String(20))
+    """An ``OcrStatus`` when the file's content needed OCR (``None`` otherwise)."""
+    ocr_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dokumentbeskrivelse: Mapped[Dokumentbeskrivelse] = relationship(
@@ -280,6 +284,47 @@ class Extraction(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OcrTask(Base):
+    """One scanned content (by sha256) in the OCR queue.
+
+    ``pages`` lists the page numbers (1-based) that have no text layer; each gets an
+    ``OcrPage`` row when it has been read, so a worker that dies resumes where it
+    stopped. ``lease_owner``/``lease_until`` keep two workers off the same content.
+    ``base_text_sha256`` is the text layer Tika found, to which the pages' text is added.
+    """
+
+    __tablename__ = "ocr_task"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    page_count: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[list[int]] = mapped_column(JSON)
+    base_text_sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class OcrPage(Base):
+    """What OCR made of one page of a content: its text, or why it has none."""
+
+    __tablename__ = "ocr_page"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("ocr_task.sha256"), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    seconds: Mapped[float] = mapped_column(Float)
+    read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class HarvestRun(Base):
