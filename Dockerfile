@@ -11,6 +11,12 @@ COPY index_mappings ./index_mappings
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim
+# OCR of scanned documents (the scheduler's OCR worker): poppler renders pages, tesseract
+# reads them in Norwegian and English with orientation detection.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends poppler-utils tesseract-ocr \
+        tesseract-ocr-nor tesseract-ocr-eng tesseract-ocr-osd \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir "$(echo /wheels/innsyn-*.whl)[postgres]" && rm -rf /wheels
 ENV INNSYN_DATA_DIR=/var/lib/innsyn

@@ -21,10 +21,19 @@ need_debian_packages() {
     command -v mvn >/dev/null 2>&1 || missing+=(maven)
     command -v "$PY" >/dev/null 2>&1 || missing+=(python3)
     "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+    # Scanned documents are read page by page: poppler renders, tesseract reads
+    # (Norwegian and English, with orientation detection); setpriv is in util-linux.
+    command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+    command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+    for lang in nor eng osd; do
+        [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/$lang.traineddata 2>/dev/null)" ] \
+            || missing+=("tesseract-ocr-$lang")
+    done
+    command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
     if [ "${1:-}" = test ]; then
         ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-        # OCR is tested for real: Tika uses tesseract when it is on PATH.
-        command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-nor)
+        command -v fc-list >/dev/null 2>&1 && fc-list | grep -q DejaVuSerif.ttf \
+            || missing+=(fonts-dejavu-core)
         [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
     fi
     if [ ${#missing[@]} -gt 0 ]; then

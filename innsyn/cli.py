@@ -172,6 +172,10 @@ main.add_command(_scheduler_cmd)
 main.add_command(_users_group)
 main.add_command(_apikeys_group)
 
+from innsyn.cli_ocr import ocr as _ocr_group  # noqa: E402
+
+main.add_command(_ocr_group)
+
 
 if __name__ == "__main__":
     main()

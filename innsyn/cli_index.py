@@ -97,16 +97,22 @@ def rebuild_cmd() -> None:
 @index.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status_cmd(as_json: bool) -> None:
-    """Compare store and index counts."""
+    """Compare store and index counts; show the OCR backlog (text still to come)."""
     from innsyn.indexing.indexer import status
+    from innsyn.ocr.queue import backlog
 
-    result = _run("index status", status)
+    result = _run(
+        "index status",
+        lambda st, client, sessions: (status(st, client, sessions), backlog(sessions)),
+    )
+    kinds, ocr = result
     if as_json:
-        click.echo(json.dumps(result, indent=2))
+        click.echo(json.dumps({**kinds, "ocr": ocr.as_dict()}, indent=2))
         return
-    for kind, row in result.items():
+    for kind, row in kinds.items():
         state = "in sync" if row["in_sync"] else "NOT in sync"
         click.echo(
             f"{kind:<12} store {row['store']:>8}  index {row['index']:>8}  "
             f"pending {row['pending']:>6}  {state}  ({', '.join(row['indices']) or 'no index'})"
         )
+    click.echo(ocr.summary())

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -77,6 +78,45 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         description="Documents sent to Tika at the same time during extraction.",
+    )
+    ocr_concurrency: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=0,
+        description="Pages OCRed at the same time by one OCR worker (the scheduler's or "
+        "'innsyn ocr run'); each uses one CPU core. 0 keeps the scheduler from reading "
+        "pages (run 'innsyn ocr run' elsewhere). Default: the number of CPU cores.",
+    )
+    ocr_page_timeout: float = Field(
+        default=180.0,
+        gt=0,
+        description="Seconds OCR may spend on one page; a page over it is recorded as "
+        "failed with the reason and the rest of the document goes on.",
+    )
+    ocr_languages: str = Field(
+        default="nor+eng",
+        pattern=r"^[a-z_]{3,20}(\+[a-z_]{3,20})*$",
+        description="Tesseract languages, joined by '+' (Norwegian and English by default).",
+    )
+    ocr_dpi: int = Field(
+        default=300, ge=72, le=600, description="Resolution pages are rendered at for OCR."
+    )
+    ocr_min_page_chars: int = Field(
+        default=30,
+        ge=0,
+        description="A PDF page whose text layer has fewer letters and digits than this is "
+        "read by OCR (a scan, possibly with a stamp or a page number on it).",
+    )
+    ocr_max_pages: int = Field(
+        default=1000,
+        ge=1,
+        description="Pages of one document read by OCR at most; pages past it are recorded "
+        "as failed with the reason.",
+    )
+    ocr_lease_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How long an OCR worker holds a document without renewing; a dead "
+        "worker's document is taken over after it.",
     )
     max_file_size: int = Field(
         default=100 * 1024 * 1024,

@@ -58,6 +58,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "nb": "Søket er midlertidig utilgjengelig. Prøv igjen om litt.",
         "en": "Search is temporarily unavailable. Try again shortly.",
     },
+    "text_being_read": {
+        "nb": "Teksten i dette dokumentet blir lest (skannet dokument, OCR). "
+        "Den blir søkbar når lesingen er ferdig.",
+        "en": "The text of this document is being read (scanned document, OCR). "
+        "It becomes searchable when the reading is done.",
+    },
+    "text_being_read_short": {"nb": "teksten blir lest", "en": "text is being read"},
+    "ocr_partial": {
+        "nb": "Noen sider kunne ikke leses",
+        "en": "Some pages could not be read",
+    },
     "extraction_failed": {
         "nb": "Teksten kunne ikke hentes ut",
         "en": "Text could not be extracted",

@@ -1,6 +1,8 @@
 """Talking to the Tika server through the ``tika`` package in client-only mode.
 
-Every call has a timeout and a size cap. The outcome is an ``ExtractionResult``:
+Every call has a timeout and a size cap. Tika reads text layers only: pages without one
+are read later by the OCR queue (``innsyn.ocr``), page by page, out of the harvest's way.
+The outcome is an ``ExtractionResult``:
 ``ExtractionStatus.DONE`` with text, or ``FAILED`` with a reason a person can act on
 (encrypted, corrupt, too large, timed out). An unreachable server raises ``TikaUnavailable`` so
 the caller can leave the document pending and retry later instead of failing it.
@@ -80,8 +82,8 @@ def _failure_reason(meta: dict[str, Any]) -> str | None:
 def _headers(media_type: str | None, filename: str | None) -> dict[str, str]:
     headers = {
         "Accept": "application/json",
-        "X-Tika-OCRLanguage": "nor+eng",
-        "X-Tika-PDFOcrStrategy": "auto",
+        "X-Tika-OCRskipOcr": "true",
+        "X-Tika-PDFOcrStrategy": "no_ocr",
     }
     if media_type:
         headers["Content-Type"] = media_type

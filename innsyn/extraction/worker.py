@@ -3,8 +3,9 @@
 For each ``Dokumentobjekt`` whose ``extraction_status`` is ``ExtractionStatus.PENDING``
 and whose file is in the blob store: reuse the ``Extraction`` of the same sha256 when
 there is one (no Tika call), otherwise ask Tika, keep the text in the blob store and
-record the outcome. Attachments found inside archives and e-mails become documents
-(``vedlegg``) of the same entry.
+record the outcome. Tika reads text layers only; a PDF page without one, or an image,
+goes to the OCR queue (``innsyn.ocr``), which adds the pages' text later. Attachments
+found inside archives and e-mails become documents (``vedlegg``) of the same entry.
 When Tika is unreachable the batch stops and the rest stays pending for a later run.
 
 Tika calls run in a small thread pool (``extraction_concurrency``); reading and writing
@@ -26,6 +27,8 @@ from innsyn.config import Settings
 from innsyn.extraction.status import ExtractionStatus
 from innsyn.extraction.tika_client import ExtractionResult, TikaUnavailable, extract_bytes
 from innsyn.language import detect_language
+from innsyn.ocr.need import ocr_need
+from innsyn.ocr.queue import OcrNeed, enqueue, status_of
 from innsyn.progress import Progress, ProgressCallback
 from innsyn.store.blobs import BlobStore
 from innsyn.store.ids import stable_id
@@ -44,6 +47,8 @@ class ExtractionReport:
     failed: int = 0
     reused: int = 0
     tika_calls: int = 0
+    ocr_queued: int = 0
+    ocr_pages: int = 0
     tika_unavailable: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -52,6 +57,8 @@ class ExtractionReport:
             "failed": self.failed,
             "reused": self.reused,
             "tika_calls": self.tika_calls,
+            "ocr_queued": self.ocr_queued,
+            "ocr_pages": self.ocr_pages,
         }
 
 
@@ -68,11 +75,12 @@ class _Job:
 @dataclass
 class _Outcome:
     """What a worker thread brings back: Tika's result with its texts already in the
-    blob store."""
+    blob store, and the pages that need OCR."""
 
     result: ExtractionResult
     text_ref: str | None
     embedded_refs: list[str | None]
+    ocr: OcrNeed | None = None
 
 
 def _call_tika(
@@ -85,7 +93,17 @@ def _call_tika(
         result = extract_bytes(settings, data, job.media_type, job.filename)
     text_ref = blobs.put_text(result.text).sha256 if result.text else None
     refs = [blobs.put_text(e.text).sha256 if e.text else None for e in result.embedded]
-    return _Outcome(result, text_ref, refs)
+    need = None
+    if result.status == ExtractionStatus.DONE:
+        pages = str(result.metadata.get("xmpTPg:NPages") or "")
+        need = ocr_need(
+            settings,
+            blobs.path_for(job.sha256),
+            result.media_type,
+            result.text,
+            int(pages) if pages.isdigit() else None,
+        )
+    return _Outcome(result, text_ref, refs, need)
 
 
 def _extraction(settings: Settings, sha256: str, outcome: _Outcome) -> Extraction:
@@ -115,6 +133,7 @@ def _extraction(settings: Settings, sha256: str, outcome: _Outcome) -> Extractio
 
 
 def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
+    obj.ocr_status, obj.ocr_error = status_of(session, obj.sha256)
     obj.extraction_status = ex.status
     obj.extraction_error = ex.error
     obj.media_type = ex.media_type or obj.media_type
@@ -231,6 +250,10 @@ class _Extractor:
             if ex is None:
                 ex = _extraction(self.settings, sha256, outcome)
                 session.add(ex)
+                if outcome.ocr is not None and outcome.ocr.pages:
+                    enqueue(session, sha256, outcome.ocr, ex.media_type, outcome.text_ref)
+                    self.report.ocr_queued += 1
+                    self.report.ocr_pages += len(outcome.ocr.pages)
             for n, obj_id in enumerate(obj_ids):
                 obj = session.get(Dokumentobjekt, obj_id)
                 if (

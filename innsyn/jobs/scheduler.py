@@ -8,6 +8,8 @@ process; the database lease covers other processes. A run missed while no schedu
 was running is made up once at start, and runs left ``running`` by dead processes of
 this host are closed as abandoned (``innsyn.harvest.runs``). ``stop()`` (SIGTERM) lets
 running harvests commit the batch in hand, marks them interrupted and returns.
+The OCR queue is read in a thread of the same process (``innsyn.ocr.service``, its own
+concurrency ``INNSYN_OCR_CONCURRENCY``; 0 leaves it to ``innsyn ocr run`` elsewhere).
 """
 
 from __future__ import annotations
@@ -150,8 +152,14 @@ class JobScheduler:
 
     def serve(self, until: Callable[[], bool] | None = None) -> None:
         """Run until ``stop()`` (or ``until()`` says so); then wait for running harvests."""
+        from innsyn.ocr.service import OcrService
+
         self.scheduler.start()
         self.echo(f"scheduler {self.worker} started")
+        ocr = OcrService(
+            self.settings, self.sessions, self.echo, self.settings.scheduler_poll_seconds
+        )
+        ocr.start()
         try:
             close_abandoned(self.sessions, self.echo, found_by=f"scheduler {self.worker}")
         except Exception as exc:  # the database may be briefly unavailable
@@ -165,6 +173,7 @@ class JobScheduler:
                 self.stopping.wait(self.settings.scheduler_poll_seconds)
         finally:
             self.stopping.set()
+            ocr.stop()
             self.scheduler.shutdown(wait=True)
             self.echo("scheduler stopped")
 

@@ -281,6 +281,8 @@ DOCUMENT: Shape[PublicDocument] = Shape(
     Field("size", INDEX | PAGE, _file("size")),
     Field("extraction_status", INDEX | PAGE, _file("extraction_status")),
     Field("extraction_error", PAGE, _file("extraction_error")),
+    Field("ocr_status", PAGE, _file("ocr_status")),
+    Field("ocr_error", PAGE, _file("ocr_error")),
     Field("language", INDEX | PAGE, _file("language")),
     Field("downloadable", PAGE, lambda d: bool(d.file and d.file.sha256)),
     Field("has_text", PAGE, lambda d: bool(d.file and d.file.text_sha256)),

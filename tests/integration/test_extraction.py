@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
+import time
 
 import pytest
 
 from innsyn.extraction.status import ExtractionStatus
 from innsyn.extraction.tika_client import extract_bytes
+from innsyn.ocr.engine import PageReader
+from innsyn.ocr.need import ocr_need
 
 ENCRYPTED = "encrypted or password-protected document"
 
@@ -59,8 +61,17 @@ def test_email_attachments_are_embedded_documents(settings, testdata):
     assert all(e.name for e in result.embedded)
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
-def test_image_only_pdf_is_ocred(settings, testdata):
-    result = extract_bytes(settings, (testdata / "tika" / "pdf" / "testOCR.pdf").read_bytes())
+def test_tika_reads_the_text_layer_only_and_leaves_ocr_to_the_queue(settings, testdata):
+    """Tika must not OCR (a scan would hold up the harvest): the image-only PDF comes back
+    at once with its page count and no text; the OCR queue reads it (test_ocr_queue)."""
+    started = time.monotonic()
+    path = testdata / "tika" / "pdf" / "testOCR.pdf"
+    result = extract_bytes(settings, path.read_bytes())
     assert result.status == ExtractionStatus.DONE
-    assert "Happy New Year" in result.text
+    assert "Happy New Year" not in result.text
+    assert result.metadata.get("xmpTPg:NPages") == "1"
+    assert time.monotonic() - started < 10
+    need = ocr_need(settings, path, result.media_type, result.text, 1)
+    assert need is not None and need.pages == [1]
+    page = PageReader(settings).read_pdf_page(path, 1)
+    assert "Happy New Year" in page.text

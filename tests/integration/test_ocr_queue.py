@@ -1,0 +1,194 @@
+"""Scanned documents through the whole path with the real services: a harvest stores and
+indexes them at once and queues their pages; an OCR worker reads them apart from the
+harvest; the text becomes searchable; a killed worker resumes where it stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from harvesters.documents import DocumentsHarvester
+from innsyn.cli import main
+from innsyn.harvest.pipeline import RunContext, harvest
+from innsyn.http_client import HttpClient, HttpPolicy
+from innsyn.ocr.queue import backlog
+from innsyn.ocr.service import index_catch_up, retry_failed
+from innsyn.ocr.status import OcrStatus, PageStatus
+from innsyn.ocr.worker import OcrWorker
+from innsyn.store.blobs import BlobStore
+from innsyn.store.models import Dokumentobjekt, OcrPage, OcrTask
+from tests.factories import store
+from tests.gunicorn_server import settings_env
+from tests.httpsource import DocumentSite
+from tests.scans import protocol_scan
+from web import create_app
+
+pytestmark = pytest.mark.services
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _http() -> HttpClient:
+    return HttpClient(HttpPolicy(allow_private=True, backoff=0.01))
+
+
+def _harvest(settings, sessions, site: DocumentSite):
+    h = DocumentsHarvester(f"{site.base}/index.html", http=_http(), state={})
+    return harvest(h, RunContext(settings, sessions, "docs"))
+
+
+def _search(client, q: str) -> list[dict]:
+    resp = client.get("/api/v1/search", query_string={"q": q})
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()["items"]
+
+
+def _scan_file(sessions) -> Dokumentobjekt:
+    with sessions() as s:
+        return s.scalars(
+            select(Dokumentobjekt).where(Dokumentobjekt.filnavn.like("%protokoll%"))
+        ).one()
+
+
+@pytest.fixture
+def site():
+    with DocumentSite() as s:
+        s.publish(
+            "valgprotokoll.pdf",
+            protocol_scan(3, rotate_every=3),
+            "Valgprotokoll 2025",
+            "application/pdf",
+        )
+        s.publish("budsjett.txt", b"Budsjett for kommunen 2027.", "Budsjett 2027")
+        yield s
+
+
+def test_harvest_returns_before_ocr_and_the_text_arrives_later(settings, site):
+    sessions = store(settings)
+    report = _harvest(settings, sessions, site)
+
+    assert report.extraction["ocr_queued"] == 1 and report.extraction["ocr_pages"] == 3
+    web = create_app(settings).test_client()
+    assert [i["offentlig_tittel"] for i in _search(web, "Valgprotokoll")] == ["Valgprotokoll 2025"]
+    assert _search(web, "valgoppgjøret") == []
+    scan = _scan_file(sessions)
+    assert scan.ocr_status == OcrStatus.QUEUED
+    doc_id = scan.dokumentbeskrivelse_id
+    page = web.get(f"/dokument/{doc_id}").get_data(as_text=True)
+    assert "being read" in page or "blir lest" in page
+    state = backlog(sessions)
+    assert (state.documents_waiting, state.pages_waiting) == (1, 3)
+    status = CliRunner().invoke(
+        main, ["index", "status", "--json"], env=settings_env(settings), catch_exceptions=False
+    )
+    assert json.loads(status.output)["ocr"]["pages_waiting"] == 3
+
+    worker = OcrWorker(
+        settings,
+        sessions,
+        BlobStore(settings.resolved_blob_dir),
+        concurrency=2,
+        after_text=index_catch_up(settings, sessions, print),
+    )
+    result = worker.run()
+
+    assert (result.documents, result.pages_read, result.pages_failed) == (1, 3, 0)
+    hits = _search(web, "valgoppgjøret")
+    assert [h["offentlig_tittel"] for h in hits] == ["Valgprotokoll 2025"]
+    assert _search(web, "Grønvik") and _search(web, "Sæther")
+    scan = _scan_file(sessions)
+    assert scan.ocr_status == OcrStatus.DONE and scan.text_chars and scan.text_chars > 500
+    page = web.get(f"/dokument/{doc_id}").get_data(as_text=True)
+    assert "being read" not in page and "blir lest" not in page
+    assert "Side 3" in page and "Side 1" in page
+    assert backlog(sessions).pages_waiting == 0
+
+    again = _harvest(settings, sessions, site)
+    assert again.extraction["tika_calls"] == 0 and again.extraction["ocr_queued"] == 0
+    assert _scan_file(sessions).ocr_status == OcrStatus.DONE
+
+
+def test_pages_over_the_time_limit_are_named_and_can_be_retried(settings, site):
+    sessions = store(settings)
+    _harvest(settings, sessions, site)
+    slow = settings.model_copy(update={"ocr_page_timeout": 0.2})
+    report = OcrWorker(slow, sessions, BlobStore(settings.resolved_blob_dir), concurrency=2).run()
+
+    assert report.failed == 1 and report.pages_failed == 3
+    scan = _scan_file(sessions)
+    assert scan.ocr_status == OcrStatus.FAILED
+    assert scan.ocr_error == (
+        "OCR read 0 of 3 pages; page 1: timed out after 0.2 s; page 2: timed out after 0.2 s; "
+        "page 3: timed out after 0.2 s"
+    )
+    web = create_app(settings).test_client()
+    page = web.get(f"/dokument/{scan.dokumentbeskrivelse_id}").get_data(as_text=True)
+    assert "page 1: timed out after 0.2 s" in page
+
+    assert retry_failed(sessions) == 1
+    assert _scan_file(sessions).ocr_status == OcrStatus.QUEUED
+    again = OcrWorker(settings, sessions, BlobStore(settings.resolved_blob_dir)).run()
+    assert (again.pages_read, again.pages_failed) == (3, 0)
+    assert _scan_file(sessions).ocr_status == OcrStatus.DONE
+
+
+def _pages_read(sessions) -> dict[int, object]:
+    with sessions() as s:
+        return {
+            p.page: p.read_at
+            for p in s.scalars(select(OcrPage).where(OcrPage.status == PageStatus.DONE))
+        }
+
+
+def test_a_worker_killed_mid_document_leaves_no_ocr_running_and_the_next_one_resumes(
+    settings, tmp_path
+):
+    sessions = store(settings)
+    with DocumentSite() as site:
+        site.publish("protokoll.pdf", protocol_scan(6), "Protokoll", "application/pdf")
+        _harvest(settings, sessions, site)
+    env = settings_env(settings, INNSYN_OCR_CONCURRENCY="1", INNSYN_OCR_LEASE_SECONDS="2")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "innsyn.cli", "ocr", "run", "--no-index"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(_pages_read(sessions)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(_pages_read(sessions)) >= 2, "the worker read no page in time"
+        readers: list[psutil.Process] = []
+        while not readers and time.monotonic() < deadline:
+            children = psutil.Process(proc.pid).children(recursive=True)
+            readers = [c for c in children if c.name() in ("tesseract", "pdftoppm")]
+        assert readers, "no page was being read"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    _gone, alive = psutil.wait_procs(readers, timeout=5)
+    assert alive == [], "OCR processes outlived the killed worker"
+    before = _pages_read(sessions)
+    assert 2 <= len(before) < 6
+    with sessions() as s:
+        assert s.get_one(OcrTask, _scan_file(sessions).sha256).status == OcrStatus.QUEUED
+
+    time.sleep(2.1)  # the dead worker's lease runs out
+    report = OcrWorker(settings, sessions, BlobStore(settings.resolved_blob_dir)).run()
+
+    after = _pages_read(sessions)
+    assert sorted(after) == [1, 2, 3, 4, 5, 6]
+    assert report.pages_read == 6 - len(before)
+    assert all(after[n] == before[n] for n in before), "pages already read were read again"
+    assert _scan_file(sessions).ocr_status == OcrStatus.DONE
