@@ -30,6 +30,7 @@ from innsyn.jobs.manage import (
     run_view,
     update_job,
 )
+from innsyn.ocr.queue import backlog
 from innsyn.store.models import Enhet
 from web.admin_auth import current_actor, login_required, reject_huge_ids
 from web.resources import resources
@@ -89,7 +90,15 @@ def jobs() -> ResponseReturnValue:
             e.id: e.navn
             for e in s.scalars(select(Enhet).where(Enhet.id.in_({v["agency_id"] for v in views})))
         }
-    return render_template("admin/jobs.html", jobs=views, agency_names=names)
+    ocr = backlog(resources().sessions)
+    return render_template(
+        "admin/jobs.html",
+        jobs=views,
+        agency_names=names,
+        ocr=ocr,
+        ocr_eta=ocr.eta_seconds(resources().settings.ocr_concurrency),
+        ocr_failures=ocr.failures if g.actor.site_admin else [],
+    )
 
 
 def _form_values() -> dict[str, Any]:

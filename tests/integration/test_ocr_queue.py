@@ -192,3 +192,34 @@ def test_a_worker_killed_mid_document_leaves_no_ocr_running_and_the_next_one_res
     assert report.pages_read == 6 - len(before)
     assert all(after[n] == before[n] for n in before), "pages already read were read again"
     assert _scan_file(sessions).ocr_status == OcrStatus.DONE
+
+
+def test_the_scheduler_reads_the_queue_and_the_index_catches_up(settings):
+    sessions = store(settings)
+    with DocumentSite() as site:
+        site.publish(
+            "protokoll.pdf", protocol_scan(2), "Protokoll fra valgstyret", "application/pdf"
+        )
+        _harvest(settings, sessions, site)
+    web = create_app(settings).test_client()
+    assert _search(web, "forhåndsstemmer") == []
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "innsyn.cli", "scheduler"],
+        cwd=ROOT,
+        env=settings_env(settings, INNSYN_SCHEDULER_POLL_SECONDS="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _search(web, "forhåndsstemmer") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        hits = _search(web, "forhåndsstemmer")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    assert [h["offentlig_tittel"] for h in hits] == ["Protokoll fra valgstyret"], out
+    assert proc.returncode == 0, out
+    assert "OCR: reading up to" in out
+    assert _scan_file(sessions).ocr_status == OcrStatus.DONE

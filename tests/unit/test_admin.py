@@ -319,3 +319,52 @@ def test_search_api_is_rate_limited_with_error_shape(tmp_path):
     resp = client.get("/api/v1/search?q=budsjett")
     assert resp.json["error"]["code"] == "too_many_requests"
     assert int(resp.headers["Retry-After"]) > 0
+
+
+def test_admin_jobs_page_shows_the_ocr_backlog_and_only_site_admins_see_failures(env):
+    from innsyn.ocr.status import OcrStatus, PageStatus
+    from innsyn.store.models import OcrPage, OcrTask
+
+    with env["sessions"].begin() as s:
+        s.add(
+            OcrTask(
+                sha256="a" * 64,
+                kind="pdf",
+                page_count=5,
+                pages=[1, 2, 3, 4, 5],
+                status=OcrStatus.QUEUED,
+                claims=0,
+            )
+        )
+        s.add(
+            OcrTask(
+                sha256="b" * 64,
+                kind="pdf",
+                page_count=2,
+                pages=[1, 2],
+                status=OcrStatus.PARTIAL,
+                claims=1,
+                error="OCR read 1 of 2 pages; page 2: timed out after 180 s",
+            )
+        )
+        s.flush()
+        s.add(OcrPage(sha256="a" * 64, page=1, status=PageStatus.DONE, text="x", seconds=4.0))
+        s.add(
+            OcrPage(
+                sha256="b" * 64,
+                page=2,
+                status=PageStatus.FAILED,
+                seconds=180.0,
+                error="timed out after 180 s",
+            )
+        )
+
+    site = _login(env["app"].test_client(), "sigurd").get("/admin/").text
+    assert re.search(r'data-ocr="pages_waiting">4 \(ETA \d+ s\)', site), site
+    assert 'data-ocr="documents_waiting">1<' in site
+    assert 'data-ocr="documents_partial">1 / 0 (1 pages failed)' in site
+    assert "page 2: timed out after 180 s" in site
+
+    agency = _login(env["app"].test_client(), "olga").get("/admin/").text
+    assert 'data-ocr="pages_waiting">4' in agency
+    assert "timed out" not in agency and "b" * 12 not in agency
