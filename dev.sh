@@ -111,7 +111,7 @@ cmd_bench() {
     need_debian_packages
     install_python
     "$VENV/bin/innsyn" services up
-    say "Benchmarks (ingest, extract, search) against the running services; results in bench-results/"
+    say "Benchmarks (ingest, extract, ocr, search) against the running services; results in bench-results/"
     "$VENV/bin/python" -m bench.run_all "$@"
 }
 

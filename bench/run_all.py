@@ -26,7 +26,7 @@ import click
 from bench.common import BenchOptions, BenchResult, cpu_count, say
 from innsyn.config import Settings
 
-BENCHMARKS = ("ingest", "extract", "search")
+BENCHMARKS = ("ingest", "extract", "ocr", "search")
 
 
 def _engine_versions(settings: Settings) -> dict[str, str]:
@@ -132,7 +132,7 @@ def main(
     workdir: Path | None,
     start_services: bool,
 ) -> None:
-    """Run the benchmarks (ingest, extract, search) and write results.json + results.md."""
+    """Run the benchmarks (ingest, extract, ocr, search) and write results.json + results.md."""
     import tempfile
 
     base = Settings()

@@ -44,14 +44,16 @@ def scanned_pdf(pages: Sequence[object]) -> bytes:
     return out.getvalue()
 
 
-def protocol_scan(page_count: int, rotate_every: int = 0) -> bytes:
+def protocol_scan(page_count: int, rotate_every: int = 0, heading: str = "") -> bytes:
     """A scanned protocol of ``page_count`` pages; page ``n`` starts with line ``n``
-    (mod 6), so each page's text differs; every ``rotate_every``-th page is upside down."""
+    (mod 6), so each page's text differs; every ``rotate_every``-th page is upside down;
+    ``heading`` on top of each page (scans with different headings differ)."""
     pages = []
     for n in range(page_count):
         lines = [*PROTOCOL_LINES[n % 6 :], *PROTOCOL_LINES[: n % 6]]
         turned = 180 if rotate_every and (n + 1) % rotate_every == 0 else 0
-        pages.append(page_image([f"Side {n + 1}", *lines], turned, repeat=3))
+        top = [heading] if heading else []
+        pages.append(page_image([*top, f"Side {n + 1}", *lines], turned, repeat=3))
     return scanned_pdf(pages)
 
 
