@@ -53,7 +53,11 @@ def services() -> None:
 
 
 @services.command("up")
-@click.option("--ocr", is_flag=True, help="Also install tesseract (Debian) so Tika can OCR.")
+@click.option(
+    "--ocr",
+    is_flag=True,
+    help="Also install the OCR tools from Debian (poppler, tesseract with its languages).",
+)
 @pass_ctx
 def services_up(ctx: Context, ocr: bool) -> None:
     """Download (once), start and health-check OpenSearch and Tika on 127.0.0.1."""
@@ -62,7 +66,7 @@ def services_up(ctx: Context, ocr: bool) -> None:
 
     try:
         if ocr:
-            manager.install_ocr(click.echo)
+            manager.install_ocr(click.echo, ctx.settings)
         manager.up(ctx.settings, click.echo)
     except ServiceError as exc:
         fail(str(exc), one_line=False)

@@ -411,32 +411,31 @@ def status(settings: Settings) -> list[ServiceStatus]:
     return result
 
 
-def install_ocr(echo: Echo) -> None:
-    """Install Debian's tesseract with Norwegian and English data, so Tika can OCR."""
-    if (
-        subprocess.run(
-            ["sh", "-c", "command -v tesseract"], capture_output=True, check=False
-        ).returncode
-        == 0
-    ):
-        langs = subprocess.run(
-            ["tesseract", "--list-langs"], capture_output=True, text=True, check=False
-        ).stdout.split()
-        if "nor" in langs:
-            echo("tesseract with Norwegian is already installed")
-            return
+def install_ocr(echo: Echo, settings: Settings | None = None) -> None:
+    """Install what the OCR worker needs from Debian: poppler (renders pages) and
+    tesseract with the configured languages and orientation detection."""
+    from innsyn.ocr.engine import OcrToolMissing, check_tools
+
+    settings = settings or Settings()
+    try:
+        check_tools(settings)
+        echo("OCR tools are installed (poppler, tesseract with its languages)")
+        return
+    except OcrToolMissing as exc:
+        missing = str(exc)
+    langs = [*settings.ocr_languages.split("+"), "osd"]
+    packages = ["poppler-utils", "tesseract-ocr", *(f"tesseract-ocr-{lang}" for lang in langs)]
     if os.geteuid() != 0:
         raise ServiceError(
-            "OCR needs Debian's tesseract-ocr and tesseract-ocr-nor; run as root or: "
-            "sudo apt-get install -y tesseract-ocr tesseract-ocr-nor"
+            f"OCR: {missing}; run as root or: sudo apt-get install -y {' '.join(packages)}"
         )
-    echo("Installing tesseract-ocr and tesseract-ocr-nor with apt-get…")
+    echo(f"Installing {' '.join(packages)} with apt-get…")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     for argv in (
         ["apt-get", "update", "-q"],
-        ["apt-get", "install", "-y", "-q", "tesseract-ocr", "tesseract-ocr-nor"],
+        ["apt-get", "install", "-y", "-q", *packages],
     ):
         proc = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
         if proc.returncode != 0:
             raise ServiceError(f"{' '.join(argv)} failed:\n{proc.stderr[-2000:]}")
-    echo("tesseract installed; restart Tika (innsyn services down && up) to use it")
+    echo("OCR tools installed; 'innsyn scheduler' or 'innsyn ocr run' read scanned pages")

@@ -313,4 +313,10 @@ def extract_pending(
                 run.finish(future)
     if ids:
         clock.finish()
+    if report.ocr_queued and progress is not None:
+        progress(
+            f"{report.ocr_queued} scanned documents ({report.ocr_pages} pages) queued for OCR: "
+            "'innsyn scheduler' reads them, or run 'innsyn ocr run'; their titles are "
+            "searchable now, their text when it has been read"
+        )
     return report
