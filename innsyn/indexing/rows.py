@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -304,10 +305,14 @@ def saksmapper(
     return cases
 
 
+@functools.cache
+def _field_names(cls: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _from_values(cls: type[R], values: Mapping[str, Any]) -> R:
     """A ``cls`` row from the column values just inserted (its relations left empty)."""
-    names = (f.name for f in dataclasses.fields(cast(Any, cls)))
-    return cls(**{name: values[name] for name in names if name in values})
+    return cls(**{name: values[name] for name in _field_names(cast(Any, cls)) if name in values})
 
 
 def written_entries(
