@@ -95,14 +95,8 @@ def _call_tika(
     refs = [blobs.put_text(e.text).sha256 if e.text else None for e in result.embedded]
     need = None
     if result.status == ExtractionStatus.DONE:
-        pages = str(result.metadata.get("xmpTPg:NPages") or "")
-        need = ocr_need(
-            settings,
-            blobs.path_for(job.sha256),
-            result.media_type,
-            result.text,
-            int(pages) if pages.isdigit() else None,
-        )
+        path = blobs.path_for(job.sha256)
+        need = ocr_need(settings, path, result.media_type, result.text, result.metadata)
     return _Outcome(result, text_ref, refs, need)
 
 

@@ -1,9 +1,21 @@
-"""Whether a content needs OCR once Tika has read its text layer, and which pages."""
+"""Whether a content needs OCR once Tika has read its text layer, and which pages.
+
+Tika's PDF parser counts the characters of each page's text layer
+(``pdf:charsPerPage``) and those it could not map to Unicode
+(``pdf:unmappedUnicodeCharsPerPage``, text in a broken font: garbage). A page with little
+text, or mostly garbage, is a candidate; poppler's ``pdftotext`` then counts the letters
+and digits of the candidates only (a page number or a stamp is not text enough), so an
+ordinary text PDF costs nothing more than Tika's answer. Without Tika's counts every
+page is looked at with ``pdftotext``; when that cannot read the file either, Tika's page
+count decides (no text at all: every page is read).
+"""
 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from innsyn.config import Settings
 from innsyn.ocr.engine import (
@@ -15,27 +27,61 @@ from innsyn.ocr.engine import (
 )
 from innsyn.ocr.queue import OcrNeed
 
+CANDIDATE_FACTOR = 4
+"""A page with fewer than this many times ``ocr_min_page_chars`` characters (spaces,
+punctuation and all) is looked at closer."""
+
+
+def _counts(value: Any) -> list[int] | None:
+    """Tika's per-page counts: a list of numbers, or one number for a one-page file."""
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    try:
+        return [int(str(v)) for v in values] or None
+    except ValueError:
+        return None
+
 
 def ocr_need(
-    settings: Settings, path: Path, media_type: str | None, text: str, tika_pages: int | None
+    settings: Settings, path: Path, media_type: str | None, text: str, meta: Mapping[str, Any]
 ) -> OcrNeed | None:
-    """The pages of the file at ``path`` that have no text layer (``None``: none).
-
-    A PDF is looked at page by page (poppler's ``pdftotext``); when that cannot read it,
-    Tika's page count and text decide (no text at all: every page is read). An image is
-    one page. Other types are never OCRed here."""
+    """The pages of the file at ``path`` that need OCR (``None``: none); ``text`` and
+    ``meta`` are what Tika made of it. An image is one page; only PDFs and images are
+    OCRed."""
     if media_type in OCR_IMAGE_TYPES:
         return OcrNeed("image", 1, [1])
     if media_type != PDF_TYPE:
         return None
-    try:
-        pages = pdf_text_pages(path, timeout=120)
-    except (OSError, subprocess.SubprocessError):
-        pages = []
-    if pages:
-        wanted = pages_needing_ocr(pages, settings.ocr_min_page_chars)
-        return OcrNeed("pdf", len(pages), wanted) if wanted else None
-    count = tika_pages or 0
-    if count and needs_ocr(text, settings.ocr_min_page_chars * count):
+    least = settings.ocr_min_page_chars
+    pages = str(meta.get("xmpTPg:NPages") or "")
+    count = int(pages) if pages.isdigit() else None
+    chars = _counts(meta.get("pdf:charsPerPage"))
+    unmapped = _counts(meta.get("pdf:unmappedUnicodeCharsPerPage"))
+    if chars is not None and (count is None or len(chars) == count):
+        garbage = {
+            n
+            for n, (c, u) in enumerate(zip(chars, unmapped or [0] * len(chars), strict=False), 1)
+            if c and u * 2 > c
+        }
+        candidates = [
+            n for n, c in enumerate(chars, 1) if c < CANDIDATE_FACTOR * least or n in garbage
+        ]
+        if not candidates:
+            return None
+        layer = _text_pages(path)
+        if len(layer) == len(chars):
+            candidates = [n for n in candidates if n in garbage or needs_ocr(layer[n - 1], least)]
+        return OcrNeed("pdf", len(chars), candidates) if candidates else None
+    layer = _text_pages(path)
+    if layer:
+        wanted = pages_needing_ocr(layer, least)
+        return OcrNeed("pdf", len(layer), wanted) if wanted else None
+    if count and needs_ocr(text, least * count):
         return OcrNeed("pdf", count, list(range(1, count + 1)))
     return None
+
+
+def _text_pages(path: Path) -> list[str]:
+    try:
+        return pdf_text_pages(path, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return []

@@ -10,6 +10,7 @@ from innsyn.extraction.status import ExtractionStatus
 from innsyn.extraction.tika_client import extract_bytes
 from innsyn.ocr.engine import PageReader
 from innsyn.ocr.need import ocr_need
+from tests.scans import join_pdfs, protocol_scan
 
 ENCRYPTED = "encrypted or password-protected document"
 
@@ -71,7 +72,24 @@ def test_tika_reads_the_text_layer_only_and_leaves_ocr_to_the_queue(settings, te
     assert "Happy New Year" not in result.text
     assert result.metadata.get("xmpTPg:NPages") == "1"
     assert time.monotonic() - started < 10
-    need = ocr_need(settings, path, result.media_type, result.text, 1)
+    need = ocr_need(settings, path, result.media_type, result.text, result.metadata)
     assert need is not None and need.pages == [1]
     page = PageReader(settings).read_pdf_page(path, 1)
     assert "Happy New Year" in page.text
+
+
+def test_a_text_pdf_with_scanned_pages_appended_queues_only_the_scanned_pages(
+    settings, testdata, tmp_path
+):
+    """Tika's per-page character counts pick the pages; a text PDF needs no pdftotext."""
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(protocol_scan(2))
+    text_pdf = testdata / "tika" / "pdf" / "testPDF.pdf"
+    mixed = join_pdfs([text_pdf, scan, text_pdf], tmp_path / "mixed.pdf")
+    result = extract_bytes(settings, mixed.read_bytes())
+    assert "Apache Tika" in result.text
+    need = ocr_need(settings, mixed, result.media_type, result.text, result.metadata)
+    assert need is not None and (need.page_count, need.pages) == (4, [2, 3])
+    plain = extract_bytes(settings, text_pdf.read_bytes())
+    absent = tmp_path / "absent.pdf"  # pdftotext would fail: not needed for a text PDF
+    assert ocr_need(settings, absent, plain.media_type, plain.text, plain.metadata) is None

@@ -63,24 +63,28 @@ def test_only_pages_without_a_text_layer_need_ocr(settings, testdata, tmp_path):
     pages = pdf_text_pages(mixed, 30)
     assert len(pages) == 3 and "Apache Tika" in pages[0]
     assert pages_needing_ocr(pages, settings.ocr_min_page_chars) == [2, 3]
-    need = ocr_need(settings, mixed, "application/pdf", pages[0], 3)
-    assert need is not None and (need.kind, need.page_count, need.pages) == ("pdf", 3, [2, 3])
-    assert (
-        ocr_need(settings, testdata / "tika" / "pdf" / "testPDF.pdf", "application/pdf", "", 1)
-        is None
-    )
     assert len(pdf_page_sizes(mixed, 30)) == 3
+    # without Tika's per-page counts, pdftotext decides page by page
+    need = ocr_need(settings, mixed, "application/pdf", pages[0], {"xmpTPg:NPages": "3"})
+    assert need is not None and (need.kind, need.page_count, need.pages) == ("pdf", 3, [2, 3])
 
 
-def test_an_unreadable_pdf_falls_back_on_tikas_page_count(settings, tmp_path):
+def test_a_page_with_little_text_by_tikas_count_is_checked_with_pdftotext(settings, tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(protocol_scan(2))
+    # Tika counted 40 characters on page 2: a candidate, but pdftotext finds none there
+    meta = {"xmpTPg:NPages": "2", "pdf:charsPerPage": ["0", "40"]}
+    need = ocr_need(settings, scan, "application/pdf", "", meta)
+    assert need is not None and need.pages == [1, 2]
+
+
+def test_an_unreadable_pdf_falls_back_on_tikas_counts(settings, tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\n% not really a PDF\n")
-    need = ocr_need(settings, broken, "application/pdf", "", 4)
+    need = ocr_need(settings, broken, "application/pdf", "", {"xmpTPg:NPages": "4"})
     assert need is not None and need.pages == [1, 2, 3, 4]
-    assert ocr_need(settings, broken, "application/pdf", "word " * 500, 4) is None
-    assert ocr_need(settings, broken, "text/plain", "", None) is None
-    image = ocr_need(settings, broken, "image/png", "", None)
-    assert image is not None and (image.kind, image.pages) == ("image", [1])
+    text = "word " * 500
+    assert ocr_need(settings, broken, "application/pdf", text, {"xmpTPg:NPages": "4"}) is None
 
 
 def test_an_image_file_is_read_as_one_page(settings, tmp_path):

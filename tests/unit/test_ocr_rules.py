@@ -73,3 +73,26 @@ def test_backlog_eta_and_summary():
     assert "3 documents waiting or being read (40 pages to read" in b.summary()
     assert b.as_dict()["pages_waiting"] == 40
     assert OcrStatus.QUEUED.finished is False and OcrStatus.PARTIAL.finished is True
+
+
+def test_ocr_need_from_tikas_per_page_counts(tmp_path):
+    from innsyn.ocr.need import ocr_need
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path)
+    absent = tmp_path / "absent.pdf"  # pdftotext cannot confirm: Tika's counts decide
+    pdf = "application/pdf"
+
+    def pages(meta):
+        need = ocr_need(settings, absent, pdf, "", meta)
+        return need.pages if need else None
+
+    assert pages({"xmpTPg:NPages": "3", "pdf:charsPerPage": ["1031", "0", "12"]}) == [2, 3]
+    assert pages({"xmpTPg:NPages": "2", "pdf:charsPerPage": ["900", "1200"]}) is None
+    assert pages({"xmpTPg:NPages": "1", "pdf:charsPerPage": "0"}) == [1]
+    garbage = {"pdf:charsPerPage": ["800", "700"], "pdf:unmappedUnicodeCharsPerPage": ["0", "650"]}
+    assert pages(garbage) == [2]
+    assert pages({"xmpTPg:NPages": "2", "pdf:charsPerPage": ["x", "0"]}) == [1, 2]
+    image = ocr_need(settings, absent, "image/jpeg", "", {})
+    assert image is not None and (image.kind, image.pages) == ("image", [1])
+    assert ocr_need(settings, absent, "text/plain", "", {"pdf:charsPerPage": "0"}) is None
