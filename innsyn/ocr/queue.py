@@ -8,6 +8,7 @@ outcome as soon as it has it (``record``) and, when every page has one, ``comple
 writes the document's text (text layer plus the pages read), gives it to every file
 holding that content and stamps their entries for the index to catch up. A worker that
 dies leaves its lease to expire; the next one reads only the pages still missing.
+Writes are short transactions of their own, retried while a harvest holds the database.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from innsyn.language import detect_language
 from innsyn.ocr.engine import PageResult
 from innsyn.ocr.status import OcrStatus, PageStatus
 from innsyn.store.blobs import BlobStore
+from innsyn.store.db import retry_busy
 from innsyn.store.models import (
     Dokumentbeskrivelse,
     Dokumentobjekt,
@@ -215,6 +217,9 @@ class OcrQueue:
 
     def record(self, sha256: str, result: PageResult) -> None:
         """Keep one page's outcome (committed at once, so it survives the worker)."""
+        retry_busy(lambda: self._record(sha256, result))
+
+    def _record(self, sha256: str, result: PageResult) -> None:
         with self.sessions.begin() as s:
             row = s.get(OcrPage, (sha256, result.page)) or OcrPage(sha256=sha256, page=result.page)
             row.status = result.status
@@ -226,6 +231,9 @@ class OcrQueue:
 
     def complete(self, sha256: str) -> OcrStatus:
         """Every page has an outcome: write the document's text and hand it to the files."""
+        return retry_busy(lambda: self._complete(sha256))
+
+    def _complete(self, sha256: str) -> OcrStatus:
         with self.sessions.begin() as s:
             task = s.get_one(OcrTask, sha256)
             pages = {p.page: p for p in s.scalars(select(OcrPage).where(OcrPage.sha256 == sha256))}
