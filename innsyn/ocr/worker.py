@@ -139,8 +139,10 @@ class OcrWorker:
     def _fill(self, pool: ThreadPoolExecutor) -> None:
         """Keep ``concurrency`` pages in hand, claiming contents as long as there are any."""
         while len(self._running) < self.concurrency and not self.stop_event.is_set():
-            if not self._todo and not self._claim():
-                return
+            if not self._todo:
+                if not self._claim():
+                    return
+                continue  # a content with nothing left to read was completed at once
             sha256, page = self._todo.popleft()
             held = self._held[sha256]
             held.outstanding += 1
