@@ -209,10 +209,11 @@ class PageReader:
                     err.seek(0)
                     lines = err.read().decode("utf-8", "replace").strip().splitlines()
                     name = "pdftoppm" if failed[0] is not procs[-1] else "tesseract"
+                    last = lines[-1] if lines else f"exit status {failed[0].returncode}"
+                    for where in (tmp, *(render or [])[-1:], source):
+                        last = last.replace(where, "<file>") if where != "stdin" else last
                     raise subprocess.CalledProcessError(
-                        failed[0].returncode,
-                        failed[0].args,
-                        stderr=f"{name} failed: {lines[-1] if lines else 'no message'}",
+                        failed[0].returncode, failed[0].args, stderr=f"{name} failed: {last}"
                     )
                 return (base.with_suffix(".txt")).read_text("utf-8", "replace")
             finally:

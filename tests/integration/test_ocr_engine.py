@@ -136,3 +136,13 @@ def test_a_page_that_does_not_exist_fails_with_the_renderers_message(settings, t
     result = PageReader(settings).read_pdf_page(pdf, 5)
     assert result.status == PageStatus.FAILED
     assert result.error and ("pdftoppm" in result.error or "tesseract" in result.error)
+    assert str(tmp_path) not in result.error and "/tmp" not in result.error
+
+
+def test_an_unreadable_image_fails_without_telling_where_files_are_kept(settings, tmp_path):
+    broken = tmp_path / "scan.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n not an image at all")
+    result = PageReader(settings).read_image(broken)
+    assert result.status == PageStatus.FAILED
+    assert result.error and result.error.startswith("tesseract failed: ")
+    assert str(tmp_path) not in result.error and "innsyn-ocr-" not in result.error
