@@ -223,3 +223,41 @@ def test_the_scheduler_reads_the_queue_and_the_index_catches_up(settings):
     assert proc.returncode == 0, out
     assert "OCR: reading up to" in out
     assert _scan_file(sessions).ocr_status == OcrStatus.DONE
+
+
+def test_a_scan_screened_while_it_waits_for_ocr_never_shows_its_text(settings):
+    """The page is read (the content may be needed if the screening ends), but the text
+    of a screened document goes nowhere: not the search, the entry, the API or its page."""
+    from innsyn.indexing.indexer import catch_up
+    from innsyn.search_client import make_client
+    from innsyn.store.models import Dokumentbeskrivelse, Skjerming
+    from tests.factories import add_entry
+
+    sessions = store(settings)
+    with DocumentSite() as site:
+        site.publish("protokoll.pdf", protocol_scan(1), "Klagesak om valget", "application/pdf")
+        _harvest(settings, sessions, site)
+    doc_id = _scan_file(sessions).dokumentbeskrivelse_id
+    with sessions.begin() as s:
+        doc = s.get_one(Dokumentbeskrivelse, doc_id)
+        doc.skjerming = Skjerming(tilgangsrestriksjon="UO", skjermingshjemmel="Offl. § 13")
+        add_entry(s, "Nabovarsel om valglokale")
+    catch_up(settings, make_client(settings), sessions)
+
+    report = OcrWorker(
+        settings,
+        sessions,
+        BlobStore(settings.resolved_blob_dir),
+        after_text=index_catch_up(settings, sessions, print),
+    ).run()
+
+    assert report.pages_read == 1 and _scan_file(sessions).ocr_status == OcrStatus.DONE
+    web = create_app(settings).test_client()
+    assert _search(web, "Grønvik") == [] and _search(web, "valgoppgjøret") == []
+    assert [h["offentlig_tittel"] for h in _search(web, "Klagesak")] == ["Klagesak om valget"]
+    assert web.get(f"/dokument/{doc_id}").status_code == 404
+    assert web.get(f"/api/v1/dokument/{doc_id}/content").status_code == 404
+    client = make_client(settings)
+    raw = client.search(index=f"{settings.index_prefix}-*", body={"query": {"match_all": {}}})
+    assert len(raw["hits"]["hits"]) >= 2
+    assert "Grønvik" not in json.dumps(raw, ensure_ascii=False)
