@@ -109,7 +109,10 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/journalpost/{id}": _get("A journal entry", [ident], "The entry"),
             "/api/v1/saksmappe/{id}": _get("A case with its entries", [ident], "The case"),
             "/api/v1/dokument/{id}": _get(
-                "A document with its extracted text", [ident], "The document"
+                "A document with its extracted text",
+                [ident],
+                "The document; ocr_status is queued while its scanned pages are being read, "
+                "partial or failed (with ocr_error naming the pages) when some could not be",
             ),
             "/api/v1/dokument/{id}/content": _get(
                 "The original file (supports HTTP Range)",

@@ -85,6 +85,8 @@ def test_harvest_returns_before_ocr_and_the_text_arrives_later(settings, site):
     doc_id = scan.dokumentbeskrivelse_id
     page = web.get(f"/dokument/{doc_id}").get_data(as_text=True)
     assert "being read" in page or "blir lest" in page
+    api = web.get(f"/api/v1/dokument/{doc_id}").get_json()
+    assert (api["ocr_status"], api["text"]) == ("queued", None)
     state = backlog(sessions)
     assert (state.documents_waiting, state.pages_waiting) == (1, 3)
     status = CliRunner().invoke(
@@ -110,6 +112,8 @@ def test_harvest_returns_before_ocr_and_the_text_arrives_later(settings, site):
     page = web.get(f"/dokument/{doc_id}").get_data(as_text=True)
     assert "being read" not in page and "blir lest" not in page
     assert "Side 3" in page and "Side 1" in page
+    api = web.get(f"/api/v1/dokument/{doc_id}").get_json()
+    assert api["ocr_status"] == "done" and "Grønvik" in api["text"]
     assert backlog(sessions).pages_waiting == 0
 
     again = _harvest(settings, sessions, site)
