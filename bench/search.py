@@ -16,9 +16,15 @@ their totals and hit ids compared.
 Ours: ``gunicorn 'web.wsgi:app'`` in a child process with the scratch settings and a
 search rate limit far above the load (the limiter still runs on every request).
 
-Both are driven by ``bench.loadgen`` (closed loop, C clients, after a warm-up). At each
-concurrency level raw and API take turns (raw, API, raw, API), so a load that drifts on
-the shared machine weighs on both alike. Targets are judged at every level; at 16 clients
+Floor: ``bench.search:floor_app`` under the same gunicorn (workers, threads), a WSGI app
+that passes the raw requests to OpenSearch over a kept-alive connection and returns the
+answer, doing nothing else: what any Python web service on these cores could do at best,
+second hop included. "API / floor" is how close the API gets to that physical limit.
+
+All three are driven by ``bench.loadgen`` (closed loop, C clients, after a warm-up). At
+each concurrency level they take turns (raw, floor, API, raw, floor, API), so a load that
+drifts on the shared machine weighs on all alike; the CPU seconds gunicorn spends per
+request are recorded for the API and the floor. Targets are judged at every level; at 16 clients
 on two cores both sides are saturated, so latency there is mostly queueing
 (p50 ~ clients / requests per second) and the p50 difference follows the throughput ratio.
 The mix repeats, so the total-and-facets part of a search is mostly answered from
@@ -35,12 +41,14 @@ whose index is rebuilt from the store when it has none) without generating anyth
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -48,7 +56,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import click
 import httpx
@@ -94,6 +102,7 @@ TARGET_ENTRIES = 1_000_000
 # two cores); 2x8 and 1x8 came out like 2x4.
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 4
+FLOOR_APP = "bench.search:floor_app"
 
 Args = list[tuple[str, str]]
 
@@ -254,6 +263,43 @@ def request_cache(settings: Settings, enabled: bool) -> Iterator[None]:
         httpx.put(url, json={"index.requests.cache.enable": None}, timeout=60)
 
 
+class _Upstream(threading.local):
+    """One keep-alive connection to OpenSearch per thread of a floor worker."""
+
+    conn: http.client.HTTPConnection | None = None
+
+
+_UPSTREAM = _Upstream()
+
+
+def floor_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """The floor: a WSGI app that passes the request it gets (path and body, as the raw
+    side sends them) to OpenSearch over a kept-alive connection and answers with
+    OpenSearch's answer, doing nothing else. Under the same gunicorn as the API it is
+    what any Python web service on these cores could do at best: the API additionally
+    parses the arguments, builds the query, reads the answer and shapes the hits."""
+    if _UPSTREAM.conn is None:
+        url = urlsplit(os.environ["INNSYN_OPENSEARCH_URLS"].split(",")[0])
+        _UPSTREAM.conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80)
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else None
+    path = environ.get("PATH_INFO", "/")
+    headers = {"Content-Type": environ.get("CONTENT_TYPE") or "application/json"}
+    try:
+        _UPSTREAM.conn.request(environ["REQUEST_METHOD"], path, body=body, headers=headers)
+        resp = _UPSTREAM.conn.getresponse()
+        data = resp.read()
+    except (OSError, http.client.HTTPException):
+        _UPSTREAM.conn.close()
+        _UPSTREAM.conn = None
+        raise
+    start_response(
+        f"{resp.status} {resp.reason}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+    )
+    return [data]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -285,13 +331,13 @@ class Gunicorn:
         ]
         self.proc = subprocess.Popen(cmd, env=env)
 
-    def wait_ready(self, timeout: float = 60.0) -> dict[str, Any]:
+    def wait_ready(self, timeout: float = 60.0, path: str = "/healthz") -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
             try:
-                r = httpx.get(f"{self.url}/healthz", timeout=5)
+                r = httpx.get(f"{self.url}{path}", timeout=5)
                 health: dict[str, Any] = r.json()
                 return health
             except (httpx.HTTPError, ValueError):
@@ -396,20 +442,29 @@ def populate(opts: BenchOptions) -> Settings:
     return settings
 
 
-def _level_row(c: str, raw: LoadResult, api: LoadResult) -> dict[str, Any]:
+def _level_row(c: str, raw: LoadResult, api: LoadResult, floor: LoadResult) -> dict[str, Any]:
     return {
         "clients": c,
         "raw p50 ms": raw.p(50),
         "raw p95 ms": raw.p(95),
         "raw p99 ms": raw.p(99),
         "raw req/s": raw.rps,
+        "floor p50 ms": floor.p(50),
+        "floor req/s": floor.rps,
         "API p50 ms": api.p(50),
         "API p95 ms": api.p(95),
         "API p99 ms": api.p(99),
         "API req/s": api.rps,
         "p50 overhead ms": api.p(50) - raw.p(50),
         "req/s ratio": api.rps / raw.rps if raw.rps else 0.0,
-        "non-2xx": raw.non_2xx + api.non_2xx + raw.failures + api.failures,
+        "floor ratio": floor.rps / raw.rps if raw.rps else 0.0,
+        "API / floor": api.rps / floor.rps if floor.rps else 0.0,
+        "non-2xx": raw.non_2xx
+        + api.non_2xx
+        + floor.non_2xx
+        + raw.failures
+        + api.failures
+        + floor.failures,
     }
 
 
@@ -449,10 +504,14 @@ def measure(
     raw_mix = [item.raw_request() for item in mix]
     levels: dict[str, Any] = {}
     loads = [os.getloadavg()[0]]
-    with Gunicorn(settings, workers, threads) as server:
+    with (
+        Gunicorn(settings, workers, threads) as server,
+        Gunicorn(settings, workers, threads, app=FLOOR_APP) as floor_server,
+    ):
         health = server.wait_ready()
         if health.get("status") != "ok":
             res.notes.append(f"/healthz: {health}")
+        floor_server.wait_ready(path="/")
         problems = check_same_answers(server.url, os_url, mix)
         for line in problems[:5]:
             say(f"answers differ: {line}")
@@ -462,33 +521,41 @@ def measure(
             cold = UNCACHED_CLIENTS if UNCACHED_CLIENTS in opts.concurrency else opts.concurrency[0]
             runs.append((f"{cold}, request cache off", cold, False))
         for label, c, cached in runs:
-            say(f"{_who(label)}: raw and API in turn, {ROUNDS} x {slice_s:.1f}s each")
-            raw, api = LoadResult(c, 0.0), LoadResult(c, 0.0)
-            api_cpu = 0.0
+            say(f"{_who(label)}: raw, floor and API in turn, {ROUNDS} x {slice_s:.1f}s each")
+            raw, floor, api = LoadResult(c, 0.0), LoadResult(c, 0.0), LoadResult(c, 0.0)
+            api_cpu = floor_cpu = 0.0
             with request_cache(settings, cached):
                 for _ in range(ROUNDS):
                     raw.add(run_load(os_url, raw_mix, c, slice_s, WARMUP_SECONDS))
+                    cpu0 = floor_server.cpu_seconds()
+                    floor.add(run_load(floor_server.url, raw_mix, c, slice_s, WARMUP_SECONDS))
+                    floor_cpu += floor_server.cpu_seconds() - cpu0
                     cpu0 = server.cpu_seconds()
                     api.add(run_load(server.url, api_mix, c, slice_s, WARMUP_SECONDS))
                     api_cpu += server.cpu_seconds() - cpu0
-            row = _level_row(label, raw, api)
+            row = _level_row(label, raw, api, floor)
             load = os.getloadavg()[0]
             loads.append(load)
             res.rows.append(row)
             levels[label] = {
                 "raw": _summary(raw),
+                "floor": _summary(floor),
                 "api": _summary(api),
                 "load_average_1min": load,
                 "api_server_cpu_ms_per_request": (
                     1000 * api_cpu / max(1, api.requests) if api.requests else 0.0
                 ),
+                "floor_server_cpu_ms_per_request": (
+                    1000 * floor_cpu / max(1, floor.requests) if floor.requests else 0.0
+                ),
             }
             say(
                 f"{_who(label)}: raw p50 {raw.p(50):.1f} p95 {raw.p(95):.1f} ms "
-                f"{raw.rps:.0f}/s; API p50 {api.p(50):.1f} p95 {api.p(95):.1f} ms "
+                f"{raw.rps:.0f}/s; floor p50 {floor.p(50):.1f} ms {floor.rps:.0f}/s; "
+                f"API p50 {api.p(50):.1f} p95 {api.p(95):.1f} ms "
                 f"{api.rps:.0f}/s; non-2xx {row['non-2xx']}"
             )
-            for example in raw.failure_examples + api.failure_examples:
+            for example in raw.failure_examples + floor.failure_examples + api.failure_examples:
                 say(f"  failure: {example}")
     res.figures = {
         "index_entries": entries,
