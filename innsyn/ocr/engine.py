@@ -113,6 +113,22 @@ def pdf_text_pages(path: Path, timeout: float) -> list[str]:
     return pages
 
 
+def pdf_image_pages(path: Path, timeout: float, least_pixels: int = 100) -> set[int]:
+    """The pages of a PDF that hold an image of at least ``least_pixels`` on each side
+    (poppler's ``pdfimages -list``; soft masks and icons do not count)."""
+    out = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, timeout=timeout, check=True
+    )
+    pages: set[int] = set()
+    for line in out.stdout.decode("utf-8", "replace").splitlines()[2:]:
+        cols = line.split()
+        if len(cols) < 5 or not (cols[0] + cols[3] + cols[4]).isdigit() or cols[2] == "smask":
+            continue
+        if min(int(cols[3]), int(cols[4])) >= least_pixels:
+            pages.add(int(cols[0]))
+    return pages
+
+
 def pdf_page_sizes(path: Path, timeout: float) -> list[tuple[float, float]]:
     """The size of each page in points (poppler's ``pdfinfo``)."""
     out = subprocess.run(

@@ -4,8 +4,9 @@ Tika's PDF parser counts the characters of each page's text layer
 (``pdf:charsPerPage``) and those it could not map to Unicode
 (``pdf:unmappedUnicodeCharsPerPage``, text in a broken font: garbage). A page with little
 text, or mostly garbage, is a candidate; poppler's ``pdftotext`` then counts the letters
-and digits of the candidates only (a page number or a stamp is not text enough), so an
-ordinary text PDF costs nothing more than Tika's answer. Without Tika's counts every
+and digits of the candidates only (a page number or a stamp is not text enough) and
+``pdfimages`` keeps those that hold an image (a short last page of a letter has nothing to
+read), so an ordinary text PDF costs nothing more than Tika's answer. Without Tika's counts every
 page is looked at with ``pdftotext``; when that cannot read the file either, Tika's page
 count decides (no text at all: every page is read).
 """
@@ -23,6 +24,7 @@ from innsyn.ocr.engine import (
     PDF_TYPE,
     needs_ocr,
     pages_needing_ocr,
+    pdf_image_pages,
     pdf_text_pages,
 )
 from innsyn.ocr.queue import OcrNeed
@@ -70,14 +72,28 @@ def ocr_need(
         layer = _text_pages(path)
         if len(layer) == len(chars):
             candidates = [n for n in candidates if n in garbage or needs_ocr(layer[n - 1], least)]
+        candidates = _with_images(path, candidates)
         return OcrNeed("pdf", len(chars), candidates) if candidates else None
     layer = _text_pages(path)
     if layer:
-        wanted = pages_needing_ocr(layer, least)
+        wanted = _with_images(path, pages_needing_ocr(layer, least))
         return OcrNeed("pdf", len(layer), wanted) if wanted else None
     if count and needs_ocr(text, least * count):
         return OcrNeed("pdf", count, list(range(1, count + 1)))
     return None
+
+
+def _with_images(path: Path, pages: list[int]) -> list[int]:
+    """The ``pages`` that hold an image: a page with little text and no image (the last
+    page of a letter, a blank page) has nothing for OCR to read. When the images cannot be
+    listed, every page is kept."""
+    if not pages:
+        return pages
+    try:
+        images = pdf_image_pages(path, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return pages
+    return [n for n in pages if n in images]
 
 
 def _text_pages(path: Path) -> list[str]:

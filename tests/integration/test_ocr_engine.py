@@ -15,6 +15,7 @@ from innsyn.ocr.engine import (
     PageReader,
     check_tools,
     pages_needing_ocr,
+    pdf_image_pages,
     pdf_page_sizes,
     pdf_text_pages,
 )
@@ -146,3 +147,19 @@ def test_an_unreadable_image_fails_without_telling_where_files_are_kept(settings
     assert result.status == PageStatus.FAILED
     assert result.error and result.error.startswith("tesseract failed: ")
     assert str(tmp_path) not in result.error and "innsyn-ocr-" not in result.error
+
+
+def test_a_short_last_page_without_an_image_is_not_read(settings, tmp_path):
+    from bench.datagen_docs import LINES_PER_PAGE, pdf_bytes
+
+    lines = ["Kommunestyret behandlet saken om ny barnehage i Fjordbyen."] * LINES_PER_PAGE
+    letter = tmp_path / "brev.pdf"
+    letter.write_bytes(pdf_bytes("Brev", [*lines, "Med hilsen Åse"], 3))
+    layer = pdf_text_pages(letter, 30)
+    assert len(layer) == 2 and pages_needing_ocr(layer, settings.ocr_min_page_chars) == [2]
+    assert pdf_image_pages(letter, 30) == set()
+    meta = {"xmpTPg:NPages": "2", "pdf:charsPerPage": ["2000", "14"]}
+    assert ocr_need(settings, letter, "application/pdf", "", meta) is None
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(protocol_scan(1))
+    assert pdf_image_pages(join_pdfs([letter, scan], tmp_path / "both.pdf"), 30) == {3}
