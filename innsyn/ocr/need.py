@@ -4,11 +4,11 @@ Tika's PDF parser counts the characters of each page's text layer
 (``pdf:charsPerPage``) and those it could not map to Unicode
 (``pdf:unmappedUnicodeCharsPerPage``, text in a broken font: garbage). A page with little
 text, or mostly garbage, is a candidate; poppler's ``pdftotext`` then counts the letters
-and digits of the candidates only (a page number or a stamp is not text enough) and
-``pdfimages`` keeps those that hold an image (a short last page of a letter has nothing to
-read), so an ordinary text PDF costs nothing more than Tika's answer. Without Tika's counts every
-page is looked at with ``pdftotext``; when that cannot read the file either, Tika's page
-count decides (no text at all: every page is read).
+and digits of the candidates that hold an image (``pdfimages -list``: a short last page of
+a letter has nothing to read; a page number or a stamp on a scan is not text enough), so
+an ordinary text PDF costs at most one listing of its images besides Tika's answer.
+Without Tika's counts every page is looked at with ``pdftotext``; when that cannot read
+the file either, Tika's page count decides (no text at all: every page is read).
 """
 
 from __future__ import annotations
@@ -67,12 +67,12 @@ def ocr_need(
         candidates = [
             n for n, c in enumerate(chars, 1) if c < CANDIDATE_FACTOR * least or n in garbage
         ]
+        candidates = _with_images(path, candidates)
         if not candidates:
             return None
         layer = _text_pages(path)
         if len(layer) == len(chars):
             candidates = [n for n in candidates if n in garbage or needs_ocr(layer[n - 1], least)]
-        candidates = _with_images(path, candidates)
         return OcrNeed("pdf", len(chars), candidates) if candidates else None
     layer = _text_pages(path)
     if layer:
