@@ -101,10 +101,11 @@ class Settings(BaseSettings):
         default=300, ge=72, le=600, description="Resolution pages are rendered at for OCR."
     )
     ocr_min_page_chars: int = Field(
-        default=30,
+        default=200,
         ge=0,
-        description="A PDF page whose text layer has fewer letters and digits than this is "
-        "read by OCR (a scan, possibly with a stamp or a page number on it).",
+        description="A PDF page that holds a scan (images over 8 square inches) and "
+        "whose text layer has fewer letters and digits than this is read by OCR (an archive "
+        "stamp or a page number on a scan is not text enough).",
     )
     ocr_max_pages: int = Field(
         default=1000,

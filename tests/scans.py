@@ -61,3 +61,42 @@ def join_pdfs(parts: Sequence[Path], out: Path) -> Path:
     """One PDF of ``parts`` (poppler's ``pdfunite``)."""
     subprocess.run(["pdfunite", *map(str, parts), str(out)], check=True, timeout=60)
     return out
+
+
+def stamped_scan(page: object, stamp: str) -> bytes:
+    """A one-page PDF of a scanned ``page`` (from ``page_image``) with ``stamp`` in its
+    text layer, as an archive system stamps incoming mail ("Mottatt 12.03.2024, 24/1234-5"):
+    the page has a little text, but its content is only in the image."""
+    jpeg = io.BytesIO()
+    page.save(jpeg, "JPEG", quality=80)  # type: ignore[attr-defined]
+    width, height = page.size  # type: ignore[attr-defined]
+    text = (
+        stamp.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    )
+    content = b"q 595 0 0 842 0 0 cm /Im1 Do Q BT /F1 9 Tf 40 825 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n"
+        % (width, height, len(jpeg.getvalue()))
+        + jpeg.getvalue()
+        + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -46,6 +46,10 @@ MAX_RENDER_PIXELS = 7000
 """The longest side of a rendered page in pixels; bigger pages are rendered at a lower
 resolution, so a poster-sized page cannot take the worker's memory."""
 
+SCAN_AREA = 8.0
+"""Square inches of images that make a page a scan: more than a logo or a signature (a
+twelfth of an A4 page; Tika's own image-only test PDF holds a 10 by 2.8 inch banner)."""
+
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
 _PAGE_SIZE = re.compile(r"^Page\s+(\d+)\s+size:\s+([\d.]+)\s+x\s+([\d.]+)", re.MULTILINE)
 
@@ -113,20 +117,26 @@ def pdf_text_pages(path: Path, timeout: float) -> list[str]:
     return pages
 
 
-def pdf_image_pages(path: Path, timeout: float, least_pixels: int = 100) -> set[int]:
-    """The pages of a PDF that hold an image of at least ``least_pixels`` on each side
-    (poppler's ``pdfimages -list``; soft masks and icons do not count)."""
+def pdf_image_pages(path: Path, timeout: float, least_area: float = SCAN_AREA) -> set[int]:
+    """The pages of a PDF whose images cover at least ``least_area`` square inches
+    together (poppler's ``pdfimages -list``; soft masks do not count): a scanned page, not
+    a logo or a signature."""
     out = subprocess.run(
         ["pdfimages", "-list", str(path)], capture_output=True, timeout=timeout, check=True
     )
-    pages: set[int] = set()
+    areas: dict[int, float] = {}
     for line in out.stdout.decode("utf-8", "replace").splitlines()[2:]:
         cols = line.split()
-        if len(cols) < 5 or not (cols[0] + cols[3] + cols[4]).isdigit() or cols[2] == "smask":
+        if len(cols) < 14 or cols[2] == "smask":
             continue
-        if min(int(cols[3]), int(cols[4])) >= least_pixels:
-            pages.add(int(cols[0]))
-    return pages
+        try:
+            page, width, height = int(cols[0]), int(cols[3]), int(cols[4])
+            xppi, yppi = float(cols[12]), float(cols[13])
+        except ValueError:
+            continue
+        if xppi > 0 and yppi > 0:
+            areas[page] = areas.get(page, 0.0) + (width / xppi) * (height / yppi)
+    return {page for page, area in areas.items() if area >= least_area}
 
 
 def pdf_page_sizes(path: Path, timeout: float) -> list[tuple[float, float]]:

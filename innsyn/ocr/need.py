@@ -3,10 +3,11 @@
 Tika's PDF parser counts the characters of each page's text layer
 (``pdf:charsPerPage``) and those it could not map to Unicode
 (``pdf:unmappedUnicodeCharsPerPage``, text in a broken font: garbage). A page with little
-text, or mostly garbage, is a candidate; poppler's ``pdftotext`` then counts the letters
-and digits of the candidates that hold an image (``pdfimages -list``: a short last page of
-a letter has nothing to read; a page number or a stamp on a scan is not text enough), so
-an ordinary text PDF costs at most one listing of its images besides Tika's answer.
+text, or mostly garbage, is a candidate; a candidate with little text must hold a scan
+(``pdfimages -list``: images over 8 square inches, not a short last page of a letter or
+a signature), and poppler's ``pdftotext`` then counts its letters and digits (an
+archive stamp or a page number on a scan is not text enough). An ordinary text PDF costs
+at most one listing of its images besides Tika's answer.
 Without Tika's counts every page is looked at with ``pdftotext``; when that cannot read
 the file either, Tika's page count decides (no text at all: every page is read).
 """
@@ -67,7 +68,7 @@ def ocr_need(
         candidates = [
             n for n, c in enumerate(chars, 1) if c < CANDIDATE_FACTOR * least or n in garbage
         ]
-        candidates = _with_images(path, candidates)
+        candidates = sorted(garbage | set(_with_images(path, candidates)))
         if not candidates:
             return None
         layer = _text_pages(path)
@@ -84,9 +85,9 @@ def ocr_need(
 
 
 def _with_images(path: Path, pages: list[int]) -> list[int]:
-    """The ``pages`` that hold an image: a page with little text and no image (the last
-    page of a letter, a blank page) has nothing for OCR to read. When the images cannot be
-    listed, every page is kept."""
+    """The ``pages`` that hold a scan (images over 8 square inches): a page with little
+    text and no such image (the last page of a letter, a signature, a blank page) has
+    nothing for OCR to read. When the images cannot be listed, every page is kept."""
     if not pages:
         return pages
     try:

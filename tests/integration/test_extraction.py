@@ -10,7 +10,7 @@ from innsyn.extraction.status import ExtractionStatus
 from innsyn.extraction.tika_client import extract_bytes
 from innsyn.ocr.engine import PageReader
 from innsyn.ocr.need import ocr_need
-from tests.scans import join_pdfs, protocol_scan
+from tests.scans import PROTOCOL_LINES, join_pdfs, page_image, protocol_scan, stamped_scan
 
 ENCRYPTED = "encrypted or password-protected document"
 
@@ -93,3 +93,16 @@ def test_a_text_pdf_with_scanned_pages_appended_queues_only_the_scanned_pages(
     plain = extract_bytes(settings, text_pdf.read_bytes())
     absent = tmp_path / "absent.pdf"  # pdftotext would fail: not needed for a text PDF
     assert ocr_need(settings, absent, plain.media_type, plain.text, plain.metadata) is None
+
+
+def test_a_scan_with_an_archive_stamp_in_its_text_layer_is_still_read(settings, tmp_path):
+    """Incoming mail is scanned and stamped by the archive system: the page has a line of
+    text, but everything else is in the image."""
+    stamp = "Ærøy kommune - Mottatt 12.03.2024 - Saksnr. 24/1234-5 - Arkivkode 033"
+    path = tmp_path / "brev.pdf"
+    path.write_bytes(stamped_scan(page_image(PROTOCOL_LINES), stamp))
+    result = extract_bytes(settings, path.read_bytes())
+    assert "Mottatt 12.03.2024" in result.text and "Grønvik" not in result.text
+    need = ocr_need(settings, path, result.media_type, result.text, result.metadata)
+    assert need is not None and need.pages == [1]
+    assert "Grønvik" in PageReader(settings).read_pdf_page(path, 1).text
