@@ -230,10 +230,17 @@ class OcrQueue:
             s.add(row)
 
     def complete(self, sha256: str) -> OcrStatus:
-        """Every page has an outcome: write the document's text and hand it to the files."""
-        return retry_busy(lambda: self._complete(sha256))
+        """Every page has an outcome: write the document's text and hand it to the files.
 
-    def _complete(self, sha256: str) -> OcrStatus:
+        The entries are stamped again once the text is committed: an index catch-up that
+        read them before the commit, but started after the first stamp, marks them indexed
+        with the old text; the second stamp keeps them due for the next catch-up."""
+        status, entry_ids = retry_busy(lambda: self._complete(sha256))
+        if entry_ids:
+            retry_busy(lambda: _stamp(self.sessions, entry_ids))
+        return status
+
+    def _complete(self, sha256: str) -> tuple[OcrStatus, set[str]]:
         with self.sessions.begin() as s:
             task = s.get_one(OcrTask, sha256)
             pages = {p.page: p for p in s.scalars(select(OcrPage).where(OcrPage.sha256 == sha256))}
@@ -257,8 +264,8 @@ class OcrQueue:
                 ex.text_sha256 = text_ref
                 ex.text_chars = len(text)
                 ex.language = language
-            _hand_to_files(s, sha256, status, error, text_ref, len(text), language)
-        return status
+            entry_ids = _hand_to_files(s, sha256, status, error, text_ref, len(text), language)
+        return status, entry_ids
 
     def backlog(self) -> OcrBacklog:
         return backlog(self.sessions)
@@ -303,8 +310,9 @@ def _hand_to_files(
     text_ref: str | None,
     chars: int,
     language: str | None,
-) -> None:
-    """Give the content's new text to every file holding it; stamp their entries."""
+) -> set[str]:
+    """Give the content's new text to every file holding it; stamp their entries and
+    return their ids."""
     now = utcnow()
     objs = list(s.scalars(select(Dokumentobjekt).where(Dokumentobjekt.sha256 == sha256)))
     for obj in objs:
@@ -315,15 +323,22 @@ def _hand_to_files(
         obj.language = language
         obj.updated_at = now
     doc_ids = {obj.dokumentbeskrivelse_id for obj in objs}
-    if doc_ids:
-        entry_ids = set(
-            s.scalars(
-                select(Dokumentbeskrivelse.journalpost_id).where(
-                    Dokumentbeskrivelse.id.in_(doc_ids)
-                )
-            )
+    if not doc_ids:
+        return set()
+    entry_ids = set(
+        s.scalars(
+            select(Dokumentbeskrivelse.journalpost_id).where(Dokumentbeskrivelse.id.in_(doc_ids))
         )
-        s.execute(update(Journalpost).where(Journalpost.id.in_(entry_ids)).values(updated_at=now))
+    )
+    s.execute(update(Journalpost).where(Journalpost.id.in_(entry_ids)).values(updated_at=now))
+    return entry_ids
+
+
+def _stamp(sessions: sessionmaker[Session], entry_ids: set[str]) -> None:
+    with sessions.begin() as s:
+        s.execute(
+            update(Journalpost).where(Journalpost.id.in_(entry_ids)).values(updated_at=utcnow())
+        )
 
 
 def backlog(sessions: sessionmaker[Session]) -> OcrBacklog:
