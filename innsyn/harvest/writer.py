@@ -49,7 +49,7 @@ from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -559,14 +559,16 @@ class FreshRows:
         """Insert everything buffered: screenings, cases, then (after flushing ORM
         objects, as an entry with files may refer to a buffered case) the entries."""
         if self.screenings:
+            table = _table(Skjerming)
             ids = session.scalars(
-                insert(Skjerming).returning(Skjerming.id, sort_by_parameter_order=True),
-                [values for _row, values in self.screenings],
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                _with_defaults(table, [values for _row, values in self.screenings]),
             ).all()
             for (row, _values), sk_id in zip(self.screenings, ids, strict=True):
                 row["skjerming_id"] = sk_id
         if self.saksmappe:
-            session.execute(insert(Saksmappe), self.saksmappe)
+            table = _table(Saksmappe)
+            session.execute(insert(table), _with_defaults(table, self.saksmappe))
         session.flush()
         for model, rows in (
             (Journalpost, self.journalpost),
@@ -574,7 +576,32 @@ class FreshRows:
             (Dokumentbeskrivelse, self.documents),
         ):
             if rows:
-                session.execute(insert(model), rows)
+                table = _table(model)
+                session.execute(insert(table), _with_defaults(table, rows))
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` for one multi-row INSERT of ``table`` through SQLAlchemy Core, which
+    writes every key as given, with a missing key or a ``None`` where the column has a
+    Python default replaced by that default, as the ORM would have written them.
+
+    The ORM's own bulk INSERT leaves out a row's ``None`` values, so rows differing in
+    which values are ``None`` went to the database in separate statements: about 17 000
+    statements for a 20 000-entry harvest instead of one per table and commit."""
+    defaults = [c for c in table.columns if c.default is not None]
+    if not defaults:
+        return rows
+    for row in rows:
+        for column in defaults:
+            if row.get(column.name) is None:
+                default: Any = column.default
+                row[column.name] = default.arg(None) if default.is_callable else default.arg
+    return rows
 
 
 def upsert_enhet(

@@ -4,6 +4,7 @@ entry of its own batch."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,29 @@ def test_fresh_and_careful_paths_store_the_same_rows(offline_settings, tmp_path)
     assert fast_rows["journalpost"] and len(fast_rows["korrespondansepart"]) == 12
     assert len(fast_rows["screened"]) == 3
     assert fast_rows == slow_rows
+
+
+def test_a_value_left_none_gets_the_columns_default_on_both_paths(offline_settings, tmp_path):
+    """A multi-row insert writes every value as given: where a harvester left a value
+    with a default unset (``None``), the fresh path writes the default, as the ORM
+    does on the careful path (a correspondent not known to be screened is not)."""
+    records = _source(3)
+    unsure = KorrespondansepartRecord(navn="Nabo", skjermet=None)  # type: ignore[arg-type]
+    records[-1] = dataclasses.replace(  # type: ignore[type-var]
+        records[-1], korrespondanseparter=[unsure]
+    )
+    _, _, fast = _write(offline_settings, records)
+    other = offline_settings.model_copy(update={"data_dir": tmp_path / "careful"})
+    _write(other, records, fresh=False)
+    assert fast.fresh
+    fast_rows = _dump(offline_settings)
+    assert fast_rows == _dump(other)
+    db = Path(str(offline_settings.resolved_database_url).removeprefix("sqlite:///"))
+    con = sqlite3.connect(db)
+    assert con.execute(
+        "select skjermet from korrespondansepart where navn = 'Nabo'"
+    ).fetchall() == [(0,)]
+    con.close()
 
 
 def test_a_second_write_of_the_same_source_changes_nothing(offline_settings):
