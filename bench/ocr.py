@@ -5,9 +5,9 @@ Pages: scanned protocol pages made here (Norwegian text in a real font, rasteris
 image-only PDFs, as ``tests.scans`` makes them), several documents of a few pages.
 
 Raw: the same pages, rendered beforehand (untimed) by ``pdftoppm`` at our resolution,
-read by ``tesseract <page> - -l nor+eng --psm 1`` with ``OMP_THREAD_LIMIT=1`` from a pool
-of P threads (P = our ``ocr_concurrency``). Half of the raw run goes before ours and
-half after, so a machine load that drifts weighs on both alike.
+read by ``tesseract <page> - -l nor+eng --psm 1`` with ``OMP_THREAD_LIMIT=1`` at our
+``nice`` level from a pool of P threads (P = our ``ocr_concurrency``). Half of the raw
+run goes before ours and half after, so a machine load that drifts weighs on both alike.
 
 Ours: the documents in a scratch store's OCR queue, read by an ``OcrWorker`` of
 concurrency P (render, OCR, keep each page, write each document's text; no index).
@@ -41,7 +41,7 @@ import httpx
 
 from bench.common import BenchOptions, BenchResult, Target, say, scratch_settings
 from innsyn.config import Settings
-from innsyn.ocr.engine import check_tools
+from innsyn.ocr.engine import check_tools, nice_prefix
 from innsyn.ocr.queue import OcrNeed, enqueue
 from innsyn.ocr.worker import OcrWorker
 from innsyn.store.blobs import BlobStore
@@ -72,12 +72,13 @@ def _render_all(pdfs: list[Path], dpi: int, workdir: Path) -> list[Path]:
     return images
 
 
-def _raw_tesseract(images: list[Path], languages: str, parallel: int) -> float:
+def _raw_tesseract(images: list[Path], settings: Settings, parallel: int) -> float:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    nice = nice_prefix(settings.ocr_nice)
 
     def one(image: Path) -> None:
         subprocess.run(
-            ["tesseract", str(image), "-", "-l", languages, "--psm", "1"],
+            [*nice, "tesseract", str(image), "-", "-l", settings.ocr_languages, "--psm", "1"],
             check=True,
             capture_output=True,
             env=env,
@@ -244,11 +245,11 @@ def run(
     total = len(images)
     half = total // 2
     say(f"ocr: raw tesseract, first half ({half} pages, {parallel} at a time)")
-    raw = _raw_tesseract(images[:half], base.ocr_languages, parallel)
+    raw = _raw_tesseract(images[:half], base, parallel)
     say(f"ocr: ours ({total} pages, {parallel} at a time)")
     ours = _ours(base, pdfs, pages_per_document, parallel)
     say(f"ocr: raw tesseract, second half ({total - half} pages)")
-    raw += _raw_tesseract(images[half:], base.ocr_languages, parallel)
+    raw += _raw_tesseract(images[half:], base, parallel)
     say("ocr: Tika's own OCR of the same PDFs")
     tika = _tika_ocr(base, pdfs, parallel)
     split = _where_time_goes(pdfs[0], base, pages_per_document)

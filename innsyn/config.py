@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         "'innsyn ocr run'); each uses one CPU core. 0 keeps the scheduler from reading "
         "pages (run 'innsyn ocr run' elsewhere). Default: the number of CPU cores.",
     )
+    ocr_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="Scheduling priority ('nice' level) of the OCR programs: background "
+        "work that yields the CPU to the web server and harvests (0: the same as they).",
+    )
     ocr_page_timeout: float = Field(
         default=180.0,
         gt=0,

@@ -170,6 +170,7 @@ class PageReader:
         self.languages = settings.ocr_languages
         self.timeout = settings.ocr_page_timeout
         self.dpi = settings.ocr_dpi
+        self.nice = nice_prefix(settings.ocr_nice)
         self.stop = stop or threading.Event()
 
     def read_pdf_page(
@@ -208,7 +209,7 @@ class PageReader:
             procs: list[subprocess.Popen[bytes]] = []
             try:
                 stdin = None
-                guard = _death_guard()
+                guard = [*_death_guard(), *self.nice]
                 if render is not None:
                     renderer = subprocess.Popen(
                         [*guard, *render],
@@ -260,6 +261,12 @@ class PageReader:
                     break
                 except subprocess.TimeoutExpired:
                     continue
+
+
+def nice_prefix(level: int) -> list[str]:
+    """A prefix that runs a program at scheduling priority ``level`` (coreutils ``nice``):
+    OCR is background work and yields the CPU to the web server and harvests."""
+    return ["nice", "-n", str(level)] if level and shutil.which("nice") else []
 
 
 def _death_guard() -> list[str]:

@@ -113,11 +113,14 @@ def test_cancelling_kills_the_page_programs_at_once(settings, tmp_path):
     stop = threading.Event()
     reader = PageReader(settings, stop)
     seen: list[int] = []
+    niceness: list[int] = []
 
     def _cancel_when_running() -> None:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not seen:
-            seen.extend(p.pid for p in _page_programs())
+            running = _page_programs()
+            seen.extend(p.pid for p in running)
+            niceness.extend(p.nice() for p in running)
             time.sleep(0.02)
         stop.set()
 
@@ -127,6 +130,7 @@ def test_cancelling_kills_the_page_programs_at_once(settings, tmp_path):
         reader.read_pdf_page(pdf, 1)
     watcher.join()
     assert seen, "the page programs were never seen running"
+    assert set(niceness) == {settings.ocr_nice} and settings.ocr_nice == 10
     assert _page_programs() == []
     assert not [pid for pid in seen if psutil.pid_exists(pid)]
 
