@@ -1,13 +1,14 @@
-"""Language of titles and document texts: langdetect (seeded, deterministic) plus small,
-documented heuristics for what langdetect cannot tell.
+"""Language of titles and document texts: py3langid (a naive Bayes model over byte
+n-grams, deterministic) plus small, documented heuristics for what it cannot tell.
 
-Codes: ``nb`` (bokmål; langdetect's ``no``), ``nn`` (nynorsk), ``se`` (North Sami),
-otherwise langdetect's ISO 639-1 code; ``und`` when the text is too short or unclear.
+Codes: ``nb`` (bokmål; the model's ``no``), ``nn`` (nynorsk), ``se`` (North Sami),
+otherwise the model's ISO 639-1 code; ``und`` when the text is too short or unclear.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import Any
 
@@ -96,6 +97,7 @@ _SAMI_WORDS = {
     "ahte",
 }
 _MIN_PROBABILITY = 0.70
+"""Below this probability of the most likely language a text is ``und``."""
 
 
 def _has_letters(text: str, wanted: int) -> bool:
@@ -122,17 +124,18 @@ def _looks_sami(text: str, words: list[str]) -> bool:
 
 _SAMPLE_CHARS = 20_000
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
-_LANGDETECT_CHARS = 3_000
+_MODEL_CHARS = 3_000
 
 
 def detect_language(text: str | None, min_chars: int = 20) -> str:
     """The language of ``text``, or ``und`` when there is too little to tell.
 
     A long text is judged by its beginning (from its first letter): the Sami and
-    nynorsk/bokmål word counts by the first 20 000 characters, langdetect by the first
-    3 000 (as accurate as 5 000 on multi-page UD texts in nb, nn, se, da, sv, en and de,
-    at less than half the time,
-    which was the largest cost of extraction after Tika itself).
+    nynorsk/bokmål word counts by the first 20 000 characters, the model by the first
+    3 000. py3langid replaced langdetect here on 2026-12-03: the same accuracy on the UD
+    paragraphs (100% bokmål, 94% nynorsk, 100% North Sami; Danish taken for Norwegian in
+    0% of lines instead of 2%) at about 1 ms a document instead of 26 ms, which had become
+    the largest cost of extraction once Tika stopped doing OCR inline.
     """
     if not text or not _has_letters(text, min_chars):
         return UND
@@ -142,24 +145,27 @@ def detect_language(text: str | None, min_chars: int = 20) -> str:
     words = [w.lower() for w in _WORD.findall(text)]
     if _looks_sami(text, words):
         return "se"
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
-    DetectorFactory.seed = 0
-    try:
-        ranked = detect_langs(text[:_LANGDETECT_CHARS])
-    except LangDetectException:
+    code, probability = _ranked_first(text[:_MODEL_CHARS])
+    if probability < _MIN_PROBABILITY:
         return UND
-    if not ranked or ranked[0].prob < _MIN_PROBABILITY:
-        return UND
-    code = str(ranked[0].lang)
     if code in ("no", "nb", "nn"):
         return _nordic_vote(words)
     return code
 
 
+def _ranked_first(text: str) -> tuple[str, float]:
+    """py3langid's most likely language of ``text`` and its probability (its scores are
+    log-probabilities; normalised here over every language of the model)."""
+    ranked = _identifier().rank(text)
+    if not ranked:
+        return UND, 0.0
+    top = float(ranked[0][1])
+    total = sum(math.exp(float(score) - top) for _lang, score in ranked)
+    return str(ranked[0][0]), 1.0 / total
+
+
 @functools.cache
-def _title_identifier() -> Any:
+def _identifier() -> Any:
     from py3langid import langid
 
     return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
@@ -181,5 +187,5 @@ def detect_title_language(text: str | None, min_chars: int = 20) -> str:
 @functools.lru_cache(maxsize=8192)
 def _classify_title(text: str) -> str:
     """Remembered: the entries of a case and the case itself often share a title."""
-    code, _score = _title_identifier().classify(text)
+    code, _score = _identifier().classify(text)
     return {"no": "nb"}.get(str(code), str(code))
