@@ -1,8 +1,9 @@
 """Benchmark: our OCR against raw tesseract on the same pages at the same parallelism, and
 the time from harvest start until a scanned document's text is searchable.
 
-Pages: scanned protocol pages made here (Norwegian text in a real font, rasterised into
-image-only PDFs, as ``tests.scans`` makes them), several documents of a few pages.
+Pages: scanned protocol pages made here (Norwegian text in a real font, as many lines as
+a typed A4 page, rasterised into image-only PDFs, as ``tests.scans`` makes them),
+several documents of a few pages.
 
 Raw: the same pages, rendered beforehand (untimed) by ``pdftoppm`` at our resolution,
 read by ``tesseract <page> - -l nor+eng --psm 1`` with ``OMP_THREAD_LIMIT=1`` at our
@@ -58,7 +59,9 @@ def _make_pdfs(workdir: Path, documents: int, pages: int) -> list[Path]:
     for n in range(documents):
         path = workdir / f"scan-{n}.pdf"
         if not path.exists():
-            path.write_bytes(protocol_scan(pages, rotate_every=5, heading=f"Dokument {n + 1}"))
+            path.write_bytes(
+                protocol_scan(pages, rotate_every=5, heading=f"Dokument {n + 1}", full=True)
+            )
         out.append(path)
     return out
 
@@ -205,7 +208,8 @@ def _time_to_searchable(opts: BenchOptions, pages: int, parallel: int) -> dict[s
     )
     reader = threading.Thread(target=worker.run, kwargs={"drain": False, "poll": 0.2})
     with DocumentSite() as site:
-        site.publish("valgprotokoll.pdf", protocol_scan(pages), "Valgprotokoll", "application/pdf")
+        scan = protocol_scan(pages, full=True)
+        site.publish("valgprotokoll.pdf", scan, "Valgprotokoll", "application/pdf")
         reader.start()
         started = time.perf_counter()
         h = DocumentsHarvester(

@@ -21,18 +21,21 @@ PROTOCOL_LINES = (
 """Lines of a municipal election protocol, with every one of æ, ø and å (both cases)."""
 
 
-def page_image(lines: Sequence[str], rotate: int = 0, repeat: int = 1) -> object:
+def page_image(lines: Sequence[str], rotate: int = 0, repeat: int = 1, size: int = 40) -> object:
     """An A4 page at 300 dpi (greyscale) with ``lines`` (``repeat`` times) on it, turned by
-    ``rotate`` degrees as a page fed into a scanner the wrong way."""
+    ``rotate`` degrees as a page fed into a scanner the wrong way; ``size`` in pixels
+    (40 is a 10 pt font)."""
     from PIL import Image, ImageDraw, ImageFont
 
-    font = ImageFont.truetype(str(FONT), 40)
+    font = ImageFont.truetype(str(FONT), size)
     img = Image.new("L", (2480, 3508), 255)
     draw = ImageDraw.Draw(img)
+    rows = [*lines] * repeat
+    step = min(80, 3100 // max(1, len(rows)))
     y = 250
-    for line in [*lines] * repeat:
+    for line in rows:
         draw.text((200, y), line, font=font, fill=0)
-        y += 80
+        y += step
     return img.rotate(rotate, expand=True) if rotate else img
 
 
@@ -44,16 +47,25 @@ def scanned_pdf(pages: Sequence[object]) -> bytes:
     return out.getvalue()
 
 
-def protocol_scan(page_count: int, rotate_every: int = 0, heading: str = "") -> bytes:
+def protocol_scan(
+    page_count: int, rotate_every: int = 0, heading: str = "", full: bool = False
+) -> bytes:
     """A scanned protocol of ``page_count`` pages; page ``n`` starts with line ``n``
     (mod 6), so each page's text differs; every ``rotate_every``-th page is upside down;
-    ``heading`` on top of each page (scans with different headings differ)."""
+    ``heading`` on top of each page (scans with different headings differ). ``full``
+    pages carry as many lines as a typed A4 page (about 45 lines of up to 100
+    characters) instead of 24 short ones."""
     pages = []
     for n in range(page_count):
         lines = [*PROTOCOL_LINES[n % 6 :], *PROTOCOL_LINES[: n % 6]]
+        if full:
+            lines = [f"{a} {b}" for a, b in zip(lines, [*lines[1:], lines[0]], strict=True)]
         turned = 180 if rotate_every and (n + 1) % rotate_every == 0 else 0
         top = [heading] if heading else []
-        pages.append(page_image([*top, f"Side {n + 1}", *lines], turned, repeat=3))
+        rows = [*top, f"Side {n + 1}", *lines]
+        pages.append(
+            page_image(rows, turned, repeat=7, size=34) if full else page_image(rows, turned, 3)
+        )
     return scanned_pdf(pages)
 
 
