@@ -61,6 +61,8 @@ def test_too_short_is_undetermined():
     assert detect_language("") == "und"
     assert detect_language(None) == "und"
     assert detect_language("12345 67890 12345 67890 12345") == "und"
+    assert detect_language("asdf qwer zxcv uiop hjkl bnm, tyu ghj vbn") == "und"
+    assert detect_language("x1 y2 z3 " * 20) == "und"
 
 
 def test_deterministic():
