@@ -83,6 +83,7 @@ from innsyn.harvest.values import (
     skjerming_values,
 )
 from innsyn.store.blobs import BlobStore
+from innsyn.store.db import is_busy
 from innsyn.store.models import (
     Dokumentbeskrivelse,
     Enhet,
@@ -231,10 +232,10 @@ class StoreWriter:
                 self._session.commit()
                 break
             except SQLAlchemyError as exc:
-                if failed is not None and not (_is_busy(exc) and attempt < BUSY_RETRIES):
+                if failed is not None and not (is_busy(exc) and attempt < BUSY_RETRIES):
                     raise
                 failed = exc
-                if _is_busy(exc):
+                if is_busy(exc):
                     time.sleep(0.2 * (attempt + 1))
         self._batch.clear()
         if self._direct is not None:
@@ -257,7 +258,7 @@ class StoreWriter:
         counts.update(self._counts_at_commit)
         counts["warnings"] = warnings
         counts["batches_replayed"] += 1
-        if _is_busy(exc):
+        if is_busy(exc):
             counts["db_busy_retries"] += 1
         for rec in self._batch:
             self._write(rec, careful=True)
@@ -640,11 +641,6 @@ def mark_deleted(session: Session, model: Any, ids: list[str]) -> int:
     return count
 
 
-def _is_busy(exc: SQLAlchemyError) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
-
-
 def with_busy_retry(session: Session, report: HarvestReport, write: Callable[[], T]) -> T:
     """``write()`` in a savepoint; a busy or locked database is retried, not failed.
 
@@ -657,7 +653,7 @@ def with_busy_retry(session: Session, report: HarvestReport, write: Callable[[],
             with session.begin_nested():
                 return write()
         except OperationalError as exc:
-            if not _is_busy(exc) or attempt == BUSY_RETRIES:
+            if not is_busy(exc) or attempt == BUSY_RETRIES:
                 raise
             session.commit()
             report.counts["db_busy_retries"] += 1
