@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,17 +96,8 @@ class OcrBacklog:
         return text
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "documents_waiting": self.documents_waiting,
-            "documents_reading": self.documents_reading,
-            "pages_waiting": self.pages_waiting,
-            "pages_read": self.pages_read,
-            "documents_done": self.documents_done,
-            "documents_partial": self.documents_partial,
-            "documents_failed": self.documents_failed,
-            "pages_failed": self.pages_failed,
-            "seconds_per_page": self.seconds_per_page,
-        }
+        """The counts (not the failure lines, which name documents)."""
+        return {k: v for k, v in asdict(self).items() if k != "failures"}
 
 
 def enqueue(
@@ -266,9 +257,6 @@ class OcrQueue:
                 ex.language = language
             entry_ids = _hand_to_files(s, sha256, status, error, text_ref, len(text), language)
         return status, entry_ids
-
-    def backlog(self) -> OcrBacklog:
-        return backlog(self.sessions)
 
 
 def _verdict(

@@ -18,10 +18,6 @@ class OcrStatus(StrEnum):
     FAILED = "failed"
     """No page could be read (the reason is in the error)."""
 
-    @property
-    def finished(self) -> bool:
-        return self is not OcrStatus.QUEUED
-
 
 class PageStatus(StrEnum):
     """The outcome of one page (a page with no row has not been read yet)."""
