@@ -10,12 +10,9 @@ Run by ``innsyn ocr run`` and, in a thread, by ``innsyn scheduler``.
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -25,12 +22,15 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
+from innsyn.harvest.runs import worker_name
 from innsyn.ocr.engine import Cancelled, PageReader, PageResult, pdf_page_sizes
 from innsyn.ocr.queue import ClaimedTask, OcrQueue
 from innsyn.ocr.status import OcrStatus, PageStatus
 from innsyn.progress import ProgressCallback
 from innsyn.store.blobs import BlobStore
 
+TEXT_EVERY = 5.0
+"""Seconds between two ``after_text`` calls while pages are still being read."""
 TextCallback = Callable[[], None]
 """Called after a content's new text is written (e.g. to catch the index up)."""
 
@@ -66,10 +66,6 @@ class _Held:
     outstanding: int = 0
 
 
-def worker_name() -> str:
-    return f"ocr:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
 class OcrWorker:
     """Reads queued pages until the queue is empty (``drain``) or it is stopped."""
 
@@ -86,7 +82,7 @@ class OcrWorker:
         self.settings = settings
         self.blobs = blobs
         self.concurrency = max(1, concurrency or settings.ocr_concurrency or 1)
-        self.queue = OcrQueue(settings, sessions, blobs, worker_name())
+        self.queue = OcrQueue(settings, sessions, blobs, f"ocr:{worker_name()}")
         self.stop_event = threading.Event()
         self._cancel = threading.Event()
         self.reader = PageReader(settings, self._cancel)
@@ -98,6 +94,8 @@ class OcrWorker:
         self._running: dict[Future[PageResult], str] = {}
         self._last_renew = time.monotonic()
         self._last_say = 0.0
+        self._text_due = False
+        self._last_text = 0.0
 
     def stop(self) -> None:
         """Give up: pages in hand are killed, their contents released."""
@@ -115,6 +113,7 @@ class OcrWorker:
                 while not self.stop_event.is_set():
                     self._fill(pool)
                     if not self._running:
+                        self._texts_written(now=True)
                         if drain:
                             break
                         self.stop_event.wait(poll)
@@ -123,6 +122,7 @@ class OcrWorker:
                     for future in done:
                         self._finish_page(future)
                     self._renew()
+                    self._texts_written(now=False)
             finally:
                 self._cancel.set()
                 for future in list(self._running):
@@ -133,6 +133,7 @@ class OcrWorker:
                 for sha256 in list(self._held):
                     self.queue.release(sha256)
                 self._held.clear()
+        self._texts_written(now=True)
         self.report.seconds = time.monotonic() - started
         return self.report
 
@@ -205,8 +206,20 @@ class OcrWorker:
         elif status == OcrStatus.FAILED:
             self.report.failed += 1
         self._say(f"OCR: {sha256[:12]} {status}", force=True)
-        if self.after_text is not None:
-            self.after_text()
+        self._text_due = True
+
+    def _texts_written(self, now: bool) -> None:
+        """Call ``after_text`` once for the documents finished since the last call: at
+        once when ``now`` (nothing left in hand), else at most every ``TEXT_EVERY``
+        seconds, so a queue of many short documents does not catch the index up for
+        each one."""
+        if not self._text_due or self.after_text is None:
+            return
+        if not now and time.monotonic() - self._last_text < TEXT_EVERY:
+            return
+        self._text_due = False
+        self._last_text = time.monotonic()
+        self.after_text()
 
     def _renew(self) -> None:
         if time.monotonic() - self._last_renew >= self.settings.ocr_lease_seconds / 3:

@@ -62,9 +62,14 @@ def test_pages_read_before_a_worker_died_are_not_read_again(env):
         queue.record("c" * 64, PageResult(page, PageStatus.DONE, text, None, 1.0))
     queue.record("d" * 64, PageResult(1, PageStatus.FAILED, "", "timed out after 180 s", 180))
 
-    report = OcrWorker(settings, sessions, blobs, concurrency=2).run()
+    catch_ups: list[int] = []
+    worker = OcrWorker(
+        settings, sessions, blobs, concurrency=2, after_text=lambda: catch_ups.append(1)
+    )
+    report = worker.run()
 
     assert (report.documents, report.pages_read, report.pages_failed) == (2, 0, 0)
+    assert len(catch_ups) == 1, "one index catch-up for the documents finished together"
     assert report.statuses == {"c" * 64: OcrStatus.DONE, "d" * 64: OcrStatus.FAILED}
     with sessions() as s:
         for obj_id in ("do1", "do2"):
