@@ -18,11 +18,9 @@ from innsyn.config import Settings
 
 
 def _sessions(settings: Settings) -> sessionmaker[Session]:
-    from innsyn.store.db import make_engine, make_sessionmaker, migrate
+    from innsyn.store.db import open_store
 
-    engine = make_engine(settings)
-    migrate(engine)
-    return make_sessionmaker(engine)
+    return open_store(settings)
 
 
 def _kv(pairs: tuple[str, ...], what: str) -> dict[str, str]:

@@ -49,6 +49,13 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def open_store(settings: Settings) -> sessionmaker[Session]:
+    """Sessions of the configured database, its schema brought to the newest migration."""
+    engine = make_engine(settings)
+    migrate(engine)
+    return make_sessionmaker(engine)
+
+
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session committed on success and rolled back on error."""
