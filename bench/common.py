@@ -131,6 +131,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "INNSYN_OPENSEARCH_URLS": ",".join(settings.opensearch_urls),
             "INNSYN_TIKA_URL": settings.tika_url,
             "INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES": str(settings.http_allow_private_addresses),
+            "INNSYN_HARVEST_READER_MIN_BYTES": str(settings.harvest_reader_min_bytes),
         }
     )
     if settings.blob_dir is not None:
@@ -146,10 +147,13 @@ class ChildRun:
     seconds: float
     peak_rss_mib: float
     output_tail: list[str]
+    cpu_seconds: float = 0.0
+    """User + system CPU time of the child and every descendant it waited for."""
 
 
 def run_child(cmd: Sequence[str], env: dict[str, str], echo: bool = True) -> ChildRun:
     """Run ``cmd``, sampling its resident memory every 50 ms; stream its output."""
+    import resource
     import subprocess
     import threading
     from collections import deque
@@ -157,6 +161,7 @@ def run_child(cmd: Sequence[str], env: dict[str, str], echo: bool = True) -> Chi
     import psutil
 
     tail: deque[str] = deque(maxlen=40)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
         list(cmd), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -190,4 +195,16 @@ def run_child(cmd: Sequence[str], env: dict[str, str], echo: bool = True) -> Chi
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    return ChildRun(proc.returncode, seconds, peak / 1024 / 1024, list(tail))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return ChildRun(proc.returncode, seconds, peak / 1024 / 1024, list(tail), cpu)
+
+
+def engine_cpu_seconds(url: str) -> float:
+    """CPU seconds the OpenSearch node's process has used so far (its own node stats)."""
+    import httpx
+
+    r = httpx.get(f"{url}/_nodes/_local/stats/process", timeout=30)
+    r.raise_for_status()
+    nodes = r.json()["nodes"]
+    return sum(n["process"]["cpu"]["total_in_millis"] for n in nodes.values()) / 1000.0

@@ -16,6 +16,7 @@ are left empty with a warning (``innsyn.harvest.fields``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +27,7 @@ from defusedxml import DefusedXmlException
 
 from harvesters.packages import Package, open_package
 from harvesters.xmlsafe import safe_iterparse
-from innsyn.harvest.contract import Harvester, HarvestError
+from innsyn.harvest.contract import Harvester, HarvestError, is_url
 from innsyn.harvest.fields import FieldReader
 from innsyn.harvest.records import (
     DokumentRecord,
@@ -144,6 +145,23 @@ class Noark5Harvester(Harvester):
     )
 
     noark_version: str | None = None
+
+    def offload_size(self) -> int | None:
+        """The size of the main XML of a local directory or XML file: its files open by
+        path (``DirectoryPackage`` pickles), so the records can be read in a child
+        process. Archives and URLs hold open handles, so they are read in process."""
+        if is_url(self.location):
+            return None
+        location = Path(self.location)
+        if location.is_file() and location.suffix.lower() == ".xml":
+            return location.stat().st_size
+        if not location.is_dir():
+            return None
+        for name in ("arkivstruktur.xml", "offentligJournal.xml"):
+            for candidate in (location / name, *sorted(location.glob(f"*/{name}"))):
+                if candidate.is_file():
+                    return candidate.stat().st_size
+        return None
 
     def records(self) -> Iterator[Record]:
         with self.local_path() as location:
@@ -394,5 +412,4 @@ class _Parser:
         )
 
     def _opener(self, path: str) -> Callable[[], BinaryIO]:
-        package = self.package
-        return lambda: package.open(path)
+        return functools.partial(self.package.open, path)

@@ -184,6 +184,12 @@ class Settings(BaseSettings):
         description="Records per database commit during a harvest (what a crash can cost "
         "to redo; a stop request commits the batch in hand).",
     )
+    harvest_reader_min_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        description="A local source whose XML is at least this large is parsed in a child "
+        "process while the harvest writes the store and the index (two cores instead of "
+        "one); smaller ones are parsed in process. 0 switches the child process off.",
+    )
     http_timeout: float = Field(
         default=30.0, description="Seconds a harvester waits for one HTTP request."
     )

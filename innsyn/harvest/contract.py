@@ -86,6 +86,15 @@ class Harvester(ABC):
             return self.complete_by_default and self.from_scratch
         return value.lower() in ("1", "true", "yes")
 
+    def offload_size(self) -> int | None:
+        """Bytes ``records()`` will parse when it may run in a child process, else None.
+
+        A harvester may say so when it needs nothing but its location, params and state
+        (no shared HTTP client, no handle opened beforehand) and every record it yields
+        pickles (``FileRecord.open`` included). The pipeline then reads large sources
+        in a child process (``innsyn.harvest.reader``). The default: never."""
+        return None
+
     @contextmanager
     def local_path(self) -> Iterator[Path]:
         """The location as a local path; an http(s) URL is downloaded to a temporary file."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
 from innsyn.harvest.contract import Harvester
-from innsyn.harvest.records import HarvestWarning, JournalpostRecord
+from innsyn.harvest.records import HarvestWarning, JournalpostRecord, Record
 from innsyn.harvest.registry import get_harvester
 from innsyn.harvest.report import HarvestReport
 from innsyn.harvest.runs import RunStatus, on_harvest_start, worker_name
@@ -203,17 +203,20 @@ def _store(
     """Every record of ``harvester`` through a ``StoreWriter``; warnings to the report."""
     clock = Progress(f"harvest {run.source_key}", None, log)
     direct = _direct_index(run.settings) if run.index else None
-    with StoreWriter(
-        run.sessions,
-        run.settings,
-        blobs,
-        run.source_key,
-        report,
-        default_enhet=run.default_enhet,
-        complete=bool(harvester.complete),
-        direct=direct,
-    ) as writer:
-        for rec in harvester.records():
+    with (
+        _reader(harvester, run.settings) as reader,
+        StoreWriter(
+            run.sessions,
+            run.settings,
+            blobs,
+            run.source_key,
+            report,
+            default_enhet=run.default_enhet,
+            complete=bool(harvester.complete),
+            direct=direct,
+        ) as writer,
+    ):
+        for rec in reader:
             if run.should_stop is not None and run.should_stop():
                 writer.commit()
                 raise Interrupted()
@@ -228,6 +231,22 @@ def _store(
     clock.finish()
     if direct is not None and (direct.indexed or direct.failed or direct.error):
         report.say(direct.summary())
+
+
+@contextmanager
+def _reader(harvester: Harvester, settings: Settings) -> Iterator[Iterable[Record]]:
+    """The harvester's records: from a child process for a large local source (see
+    ``innsyn.harvest.reader``), else straight from the harvester."""
+    offload_size = getattr(harvester, "offload_size", None)
+    size = offload_size() if offload_size is not None else None
+    threshold = settings.harvest_reader_min_bytes
+    if threshold <= 0 or size is None or size < threshold:
+        yield harvester.records()
+        return
+    from innsyn.harvest.reader import ChildReader
+
+    with ChildReader(harvester) as reader:
+        yield reader
 
 
 def _direct_index(settings: Settings) -> DirectIndex:

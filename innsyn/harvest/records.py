@@ -107,6 +107,9 @@ class SaksmappeRecord:
     enhet_orgnummer: str | None = None
     publisert_dato: dt.datetime | None = None
     accessible_after: dt.datetime | None = None
+    tittel_language: str | None = None
+    """The public title's language when already known (the source says, or a reader
+    process detected it); None: the writer detects it."""
 
 
 @dataclass
@@ -133,6 +136,9 @@ class JournalpostRecord:
     enhet_orgnummer: str | None = None
     publisert_dato: dt.datetime | None = None
     accessible_after: dt.datetime | None = None
+    tittel_language: str | None = None
+    """The public title's language when already known (the source says, or a reader
+    process detected it); None: the writer detects it."""
 
 
 @dataclass

@@ -74,17 +74,23 @@ def ensure_indices(settings: Settings, client: OpenSearch) -> None:
 def _batches(
     sessions: sessionmaker[Session], kind: IndexKind[Any], where: Sequence[ColumnElement[bool]]
 ) -> Iterator[tuple[Session, list[Any]]]:
-    """Id-ordered batches of rows matching ``where``, each with its open session."""
-    last_id = ""
+    """Id-ordered batches of rows matching ``where``, each with its open session.
+
+    The ids are read in one pass (streamed from one snapshot, so the pending indexes
+    are read once, not once a page), and each batch's rows are loaded by id."""
+    model = kind.model
     with sessions() as session:
         agencies = rows.Agencies(session)
-    while True:
-        with sessions() as session:
-            batch = kind.load(session, where, last_id, BATCH, agencies)
-            if not batch:
-                return
-            last_id = batch[-1].id
-            yield session, batch
+    with sessions() as reader:
+        ids = reader.scalars(
+            select(model.id).where(*where).order_by(model.id),
+            execution_options={"yield_per": BATCH},
+        )
+        for chunk in ids.partitions(BATCH):
+            with sessions() as session:
+                batch = kind.load(session, [model.id.in_(chunk)], "", BATCH, agencies)
+                if batch:
+                    yield session, batch
 
 
 def _actions(

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, FromClause, and_, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from innsyn.store.models import (
@@ -361,8 +361,18 @@ def written_case(values: Mapping[str, Any]) -> CaseRow:
     return _from_values(CaseRow, values)
 
 
+def _waiting(model: type[Journalpost] | type[Saksmappe]) -> Select[Any]:
+    """Ids of the rows changed since last indexed, read from the partial index the store
+    keeps of them (``store.models.pending_index``: the same condition, so the database
+    reads that index instead of every row)."""
+    waiting = aliased(model)
+    return select(waiting.id).where(
+        or_(waiting.last_indexed_at.is_(None), waiting.updated_at > waiting.last_indexed_at)
+    )
+
+
 def _changed(model: type[Journalpost] | type[Saksmappe]) -> ColumnElement[bool]:
-    return or_(model.last_indexed_at.is_(None), model.updated_at > model.last_indexed_at)
+    return model.id.in_(_waiting(model))
 
 
 def stale_journalposts() -> list[ColumnElement[bool]]:
@@ -373,7 +383,7 @@ def stale_journalposts() -> list[ColumnElement[bool]]:
     earlier than its case's last change it saw, so a case still waiting to be indexed
     does not send its entries round again; a later change of the case does (``>=``: a
     tie is re-indexed)."""
-    changed_cases = select(Saksmappe.id).where(_changed(Saksmappe))
+    changed_cases = _waiting(Saksmappe)
     case = aliased(Saksmappe)
     changed_since_entry = (
         select(case.id)

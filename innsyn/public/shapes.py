@@ -133,6 +133,7 @@ class Shape(Generic[S]):
         self._hit = self._on(HIT)
         self._index_ref = self._on(INDEX | REF)
         self._page_ref = self._on(PAGE | REF)
+        self._index_values = tuple((f.name, self._timeless(f)) for f in self._index)
         for f in self._hit:
             if f.hit is None and INDEX not in f.on:
                 raise ValueError(f"{kind}.{f.name}: a hit reads it from the index, which lacks it")
@@ -145,6 +146,13 @@ class Shape(Generic[S]):
             raise ValueError(f"{self.kind}: {surface} has {sorted(duplicates)} twice")
         return rows
 
+    def _timeless(self, f: Field[S]) -> Callable[[S], Any]:
+        """How an index field takes its value: from the record alone (an index document
+        does not depend on the moment)."""
+        if f.at is not None or f.value is None:
+            raise ValueError(f"{self.kind}.{f.name}: an index field needs a value of the record")
+        return f.value
+
     @property
     def hit_source(self) -> list[str]:
         """The index document fields a search hit reads (all it fetches)."""
@@ -152,7 +160,7 @@ class Shape(Generic[S]):
 
     def index(self, record: S) -> dict[str, Any]:
         """The index document."""
-        return {f.name: f.of(record, None) for f in self._index}
+        return {name: value(record) for name, value in self._index_values}
 
     def hit(self, hit: Hit) -> dict[str, Any]:
         """A search hit from OpenSearch's answer (its ``_source`` and ``highlight``)."""

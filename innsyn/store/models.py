@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    or_,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -158,6 +159,23 @@ class Saksmappe(Tracked, SourceRecord, Base):
 Index("ix_saksmappe_casenumber", Saksmappe.saksaar, Saksmappe.sakssekvensnummer)
 
 
+def pending_index(model: Any) -> Index:
+    """A partial index of the rows waiting for the search index (changed since last
+    indexed): the database keeps it as rows are written, so the catch-up finds them
+    without reading every row, and no writer can forget to raise a flag."""
+    table = model.__table__
+    waiting = or_(table.c.last_indexed_at.is_(None), table.c.updated_at > table.c.last_indexed_at)
+    return Index(
+        f"ix_{table.name}_pending",
+        table.c.id,
+        sqlite_where=waiting,
+        postgresql_where=waiting,
+    )
+
+
+pending_index(Saksmappe)
+
+
 class Journalpost(Tracked, SourceRecord, Base):
     """A journal entry; ``offentlig_tittel`` is public, ``offentlig_tittel_sensitiv`` has names."""
 
@@ -191,6 +209,10 @@ class Journalpost(Tracked, SourceRecord, Base):
         cascade="all, delete-orphan",
         order_by="Dokumentbeskrivelse.dokumentnummer",
     )
+
+
+pending_index(Journalpost)
+Index("ix_journalpost_case_indexed", Journalpost.saksmappe_id, Journalpost.last_indexed_at)
 
 
 class Korrespondansepart(Base):

@@ -115,3 +115,31 @@ def test_light_rows_see_an_agency_added_during_indexing(offline_settings):
     with sessions() as s:
         entries = rows.journalposts(s, [], "", 100, agencies)
     assert sorted(e.enhet.navn for e in entries) == ["Gammel etat", "Ny etat"]
+
+
+def test_waiting_rows_are_found_through_the_pending_indexes(offline_settings):
+    """An empty catch-up must not read every row: SQLite answers the changed-since-indexed
+    part of the stale queries from the partial indexes ``store.models.pending_index``."""
+    from sqlalchemy import select, text
+    from sqlalchemy.dialects import sqlite
+
+    from innsyn.indexing import rows as index_rows
+    from innsyn.store.models import Journalpost, Saksmappe
+    from tests.factories import store
+
+    sessions = store(offline_settings)
+    plans = {}
+    with sessions() as session:
+        for model, where in (
+            (Journalpost, index_rows.stale_journalposts()),
+            (Saksmappe, index_rows.stale_saksmapper()),
+        ):
+            query = select(model.id).where(*where)
+            sql = str(
+                query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+            )
+            plan = session.execute(text("EXPLAIN QUERY PLAN " + sql)).all()
+            plans[model.__tablename__] = " | ".join(str(row[-1]) for row in plan)
+    assert "USING INDEX ix_journalpost_pending" in plans["journalpost"], plans
+    assert "USING INDEX ix_saksmappe_pending" in plans["journalpost"], plans
+    assert "USING INDEX ix_saksmappe_pending" in plans["saksmappe"], plans

@@ -235,6 +235,8 @@ def test_tables_that_cannot_be_built_are_refused():
         Shape("x", Field("a", PAGE, lambda r: 1), Field("a", PAGE, lambda r: 2))
     with pytest.raises(ValueError, match="lacks it"):
         Shape("x", Field("a", HIT | PAGE, lambda r: 1))
-    timed: Shape[Any] = Shape("x", Field("a", INDEX | PAGE, at=lambda r, m: 1))
+    with pytest.raises(ValueError, match="index field needs a value of the record"):
+        Shape("x", Field("a", INDEX | PAGE, at=lambda r, m: 1))
+    timed: Shape[Any] = Shape("x", Field("a", PAGE, at=lambda r, m: 1))
     with pytest.raises(TypeError, match="moment"):
-        timed.index(object())
+        timed.fields[0].of(object(), None)
