@@ -171,6 +171,12 @@ def _ranked_first(text: str) -> tuple[str, float]:
     return str(ranked[0][0]), 1.0 / total
 
 
+def preload() -> None:
+    """Load the language model now (about 0.8 s, mostly LZMA decompression, which
+    releases the interpreter lock: a thread can do it while another one parses)."""
+    _identifier()
+
+
 @functools.cache
 def _identifier() -> Any:
     from py3langid import langid

@@ -24,10 +24,12 @@ import pickle
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import IO, Any, BinaryIO
 
+from innsyn import language
 from innsyn.harvest.contract import Harvester, HarvestError
 from innsyn.harvest.records import JournalpostRecord, Record, SaksmappeRecord
 from innsyn.language import detect_title_language
@@ -138,16 +140,23 @@ def main() -> None:
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the stream
     cls, location, params, state = spec
+    model = threading.Thread(target=language.preload, name="language-model", daemon=True)
+    model.start()  # loads while the first batch is parsed
+
+    def send(batch: list[Record]) -> None:
+        model.join()
+        _send(out, "records", [with_title_language(rec) for rec in batch])
+
     try:
         harvester: Harvester = cls(location, params, state=state)
         batch: list[Record] = []
         for rec in harvester.records():
-            batch.append(with_title_language(rec))
+            batch.append(rec)
             if len(batch) >= BATCH:
-                _send(out, "records", batch)
+                send(batch)
                 batch = []
         if batch:
-            _send(out, "records", batch)
+            send(batch)
         _send(out, "done", harvester.state)
     except BrokenPipeError:
         os._exit(1)  # the parent is gone
