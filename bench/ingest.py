@@ -55,7 +55,8 @@ MEMORY_FLAT_MIB = 30.0
 
 
 def harvest_child(settings: Settings, source: Path, label: str) -> dict[str, Any]:
-    """Harvest ``source`` with our CLI in a child process; wall time and peak RSS."""
+    """Harvest ``source`` with our CLI in a child process; wall time, peak RSS and CPU.
+    Its empty indices are created first (not timed), as the raw run's are."""
     cmd = [
         sys.executable,
         "-m",
@@ -68,6 +69,10 @@ def harvest_child(settings: Settings, source: Path, label: str) -> dict[str, Any
         f"bench-{label}",
         "--no-extract",
     ]
+    prepare = [sys.executable, "-m", "innsyn.cli", "index", "create"]
+    created = run_child(prepare, settings_env(settings), echo=False)
+    if created.returncode != 0:
+        raise RuntimeError(f"index create failed: {created.output_tail[-5:]}")
     say(f"ours ({label}): {' '.join(cmd[2:])}")
     engine_before = engine_cpu_seconds(settings.opensearch_urls[0])
     child = run_child(cmd, settings_env(settings))

@@ -19,6 +19,8 @@ and message.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import pickle
 import struct
@@ -90,7 +92,8 @@ class ChildReader:
             stdout=subprocess.PIPE,
             env=env,
         )
-        assert process.stdin is not None
+        assert process.stdin is not None and process.stdout is not None
+        _widen(process.stdout)
         spec = (type(h), h.location, h.params, h.state)
         process.stdin.write(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
         process.stdin.close()
@@ -106,6 +109,21 @@ class ChildReader:
         if process.stdout is not None:
             process.stdout.close()
         process.wait(timeout=30)
+
+
+PIPE_BYTES = 1 << 20
+"""How far the child may read ahead of the writer (Linux's default pipe-max-size): a
+default 64 KiB pipe holds less than one batch, so the child stood still while the
+harvest committed."""
+
+
+def _widen(stream: IO[bytes]) -> None:
+    """Give the pipe ``PIPE_BYTES`` of buffer where the system allows it (Linux)."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is None:
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(stream.fileno(), set_size, PIPE_BYTES)
 
 
 def _receive(stream: IO[bytes], process: subprocess.Popen[bytes]) -> tuple[str, Any]:
