@@ -31,6 +31,7 @@ from innsyn.store.models import (
     Korrespondansepart,
     Saksmappe,
     Skjerming,
+    utcnow,
 )
 
 _IN_CHUNK = 500
@@ -378,7 +379,9 @@ def _changed(model: type[Journalpost] | type[Saksmappe]) -> ColumnElement[bool]:
 def stale_journalposts() -> list[ColumnElement[bool]]:
     """Entries to (re)index: changed since last indexed, or their case changed since the
     entry was last indexed (an entry's document carries its case's title and number: a
-    case title screened later must not live on in its entries' documents). An entry
+    case title screened later must not live on in its entries' documents), or their
+    case's embargo ended since (its fields were left out of the entry's document while
+    it lasted, ``public.shapes.public_entry``). An entry
     indexed straight from the harvest (``indexing.direct.DirectIndex``) is marked with a time no
     earlier than its case's last change it saw, so a case still waiting to be indexed
     does not send its entries round again; a later change of the case does (``>=``: a
@@ -393,10 +396,25 @@ def stale_journalposts() -> list[ColumnElement[bool]]:
         )
         .exists()
     )
+    now = utcnow()
+    opened = aliased(Saksmappe)
+    embargo_ended = (
+        select(opened.id)
+        .where(
+            opened.id == Journalpost.saksmappe_id,
+            opened.accessible_after <= now,
+            opened.accessible_after >= Journalpost.last_indexed_at,
+        )
+        .exists()
+    )
+    ended_cases = select(Saksmappe.id).where(
+        Saksmappe.accessible_after.is_not(None), Saksmappe.accessible_after <= now
+    )
     return [
         or_(
             _changed(Journalpost),
             and_(Journalpost.saksmappe_id.in_(changed_cases), changed_since_entry),
+            and_(Journalpost.saksmappe_id.in_(ended_cases), embargo_ended),
         )
     ]
 

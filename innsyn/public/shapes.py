@@ -77,9 +77,7 @@ class Moment:
 
     def visible(self, record: StoredRecord) -> bool:
         """True when ``record`` is not deleted and its embargo has passed."""
-        if record.deleted_at is not None:
-            return False
-        return record.accessible_after is None or record.accessible_after <= self.now
+        return _shown_at(record, self.now)
 
     def in_retention(self, published: dt.datetime | None) -> bool:
         """True when names in sensitive variants published at ``published`` may be shown."""
@@ -418,22 +416,44 @@ class PublicEntry:
     text: str | None = None
 
 
-def public_entry(jp: StoredEntry, read_text: DocumentText | None = None) -> PublicEntry:
-    """``jp`` as the public may know it; ``read_text`` gives its documents' text."""
+def public_entry(
+    jp: StoredEntry, read_text: DocumentText | None = None, now: dt.datetime | None = None
+) -> PublicEntry:
+    """``jp`` as the public may know it at ``now`` (default: this moment); ``read_text``
+    gives its documents' text.
+
+    Its case goes with it only while the case itself may be shown: a withdrawn case, or
+    one under embargo, lends the entry none of its fields (title, number). An index
+    document built during a case's embargo is built again when the embargo ends
+    (``indexing.rows.stale_journalposts``)."""
     documents = [public_document(d) for d in shown_documents(jp)]
+    case = jp.saksmappe
+    if case is not None and not _shown_at(case, now or dt.datetime.now(dt.UTC)):
+        case = None
     return PublicEntry(
         jp,
         redact_fodselsnummer(jp.offentlig_tittel),
         redact_fodselsnummer(jp.offentlig_tittel_sensitiv),
-        public_case(jp.saksmappe) if jp.saksmappe is not None else None,
+        public_case(case) if case is not None else None,
         [k for k in jp.korrespondanseparter if not k.skjermet],
         documents,
         read_text(documents) if read_text is not None else None,
     )
 
 
+def _shown_at(record: StoredRecord, now: dt.datetime) -> bool:
+    """True when ``record`` is not deleted and not under embargo at ``now``."""
+    if record.deleted_at is not None:
+        return False
+    return record.accessible_after is None or record.accessible_after <= now
+
+
+def _case_number(e: PublicEntry) -> str | None:
+    return case_number(e.case.stored) if e.case is not None else None
+
+
 def _entry_number(e: PublicEntry) -> str | None:
-    case = case_number(e.stored.saksmappe)
+    case = _case_number(e)
     if case is None or e.stored.journalpostnummer is None:
         return None
     return f"{case}-{e.stored.journalpostnummer}"
@@ -441,7 +461,7 @@ def _entry_number(e: PublicEntry) -> str | None:
 
 def _number_variants(e: PublicEntry) -> list[str]:
     """The entry's number in every spelling a search may use."""
-    case = e.stored.saksmappe
+    case = e.case.stored if e.case is not None else None
     return variants(
         case.saksaar if case else None,
         case.sakssekvensnummer if case else None,
@@ -502,7 +522,7 @@ ENTRY: Shape[PublicEntry] = Shape(
     Field("journalaar", INDEX | PAGE, _stored("journalaar")),
     Field("journalsekvensnummer", INDEX | PAGE, _stored("journalsekvensnummer")),
     Field("journalpostnummer", INDEX | PAGE, _stored("journalpostnummer")),
-    Field("saksnummer", INDEX | HIT, lambda e: case_number(e.stored.saksmappe)),
+    Field("saksnummer", INDEX | HIT, _case_number),
     Field("journalpost_nummer", INDEX | HIT | PAGE, _entry_number),
     Field("journalposttype", INDEX | HIT | PAGE, _stored("journalposttype")),
     Field("journalstatus", INDEX | PAGE, _stored("journalstatus")),
@@ -553,4 +573,4 @@ def entry_page(jp: StoredEntry, moment: Moment) -> dict[str, Any] | None:
     """The page of an entry, or ``None`` when it may not be shown at all."""
     if not moment.visible(jp):
         return None
-    return ENTRY.page(public_entry(jp), moment)
+    return ENTRY.page(public_entry(jp, now=moment.now), moment)

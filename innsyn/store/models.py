@@ -174,6 +174,12 @@ def pending_index(model: Any) -> Index:
 
 
 pending_index(Saksmappe)
+Index(
+    "ix_saksmappe_embargo",
+    Saksmappe.accessible_after,
+    sqlite_where=Saksmappe.accessible_after.is_not(None),
+    postgresql_where=Saksmappe.accessible_after.is_not(None),
+)
 
 
 class Journalpost(Tracked, SourceRecord, Base):

@@ -266,3 +266,76 @@ def test_an_entry_moving_to_another_case_updates_both_counts(settings):
         _Records([*cases, *entries("S2")]), RunContext(settings, sessions, "src", extract=False)
     )
     assert counts() == [("Byggesak A", 1), ("Byggesak B", 2)]
+
+
+def _entry_sources(client, settings):
+    hits = client.search(index=alias_name(settings, "journalpost"), body={"size": 50})
+    return {h["_id"]: h["_source"] for h in hits["hits"]["hits"]}
+
+
+def test_a_withdrawn_or_embargoed_case_lends_its_entries_nothing(settings):
+    """Issue 14 item 6: the case page is 404 while a case is withdrawn or under embargo,
+    so no search may find its public entries by the case's title or number either. When
+    the embargo ends, with no harvest in between, catch-up puts the case back in them."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from innsyn.harvest.pipeline import RunContext, harvest
+    from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord
+    from innsyn.store.models import Saksmappe
+
+    sessions = store(settings)
+    client = make_client(settings)
+    later = utcnow() + dt.timedelta(days=30)
+
+    def case(**fields):
+        return SaksmappeRecord(
+            system_id="S9",
+            offentlig_tittel="Tilsyn Qxvolden barnehage",
+            saksaar=2025,
+            sakssekvensnummer=4711,
+            **fields,
+        )
+
+    entries = [
+        JournalpostRecord(
+            system_id=f"E{n}",
+            saksmappe_system_id="S9",
+            offentlig_tittel=f"Brev om tilsyn {n}",
+            journalpostnummer=n,
+        )
+        for n in (1, 2)
+    ]
+    run = RunContext(settings, sessions, "src", extract=False)
+    harvest(_Records([case(accessible_after=later), *entries]), run)
+
+    def case_traces():
+        found = _ids(client, settings, _match("saksmappe.offentlig_tittel", "qxvolden"))
+        found += _ids(client, settings, {"match": {"saksnummer_search": "2025/4711"}})
+        return found
+
+    docs = _entry_sources(client, settings)
+    assert len(docs) == 2, "the entries themselves are public"
+    assert case_traces() == []
+    assert "qxvolden" not in str(docs).lower() and "4711" not in str(docs)
+
+    ended = utcnow()  # the embargo ends now, after the entries were indexed; no harvest
+    with sessions.begin() as s:
+        s.execute(update(Saksmappe).values(accessible_after=ended))
+    catch_up(settings, client, sessions)
+    assert len(case_traces()) == 4, "both entries, by title and by number"
+    docs = _entry_sources(client, settings)
+    assert {d["journalpost_nummer"] for d in docs.values()} == {"2025/4711-1", "2025/4711-2"}
+
+    harvest(_Records([*entries]), RunContext(settings, sessions, "src", extract=False))
+    harvest(
+        _Records([case(), *entries]),
+        RunContext(settings, sessions, "src", extract=False),
+    )
+    assert len(case_traces()) == 4
+    with sessions.begin() as s:  # the case is withdrawn; its entries stay public
+        s.execute(update(Saksmappe).values(deleted_at=utcnow(), updated_at=utcnow()))
+    catch_up(settings, client, sessions)
+    assert case_traces() == []
+    assert "qxvolden" not in str(_entry_sources(client, settings)).lower()

@@ -210,6 +210,10 @@ def test_embargo_and_deletion_hide_the_page(offline_settings):
     hidden_case = _entry(case={"accessible_after": NOW + dt.timedelta(days=1)})
     page = entry_page(hidden_case, moment)
     assert page is not None and page["saksmappe"] is None
+    assert page["journalpost_nummer"] is None, "the case's number is the case's too"
+    after = entry_page(hidden_case, Moment.of(NOW + dt.timedelta(days=2), offline_settings))
+    assert after is not None and after["saksmappe"] is not None
+    assert after["journalpost_nummer"]
     assert hidden_case.saksmappe is not None
     assert case_page(hidden_case.saksmappe, [hidden_case], moment) is None
     shown = _entry()
