@@ -1,12 +1,17 @@
 """Rules that keep personal data out of public surfaces.
 
 Norwegian national identity numbers (fødselsnummer, 11 digits with valid check digits,
-also D-numbers) must never be published in titles nor accepted in queries.
+also D-numbers) must never be published in titles or shown document text nor accepted
+in queries, in whatever spelling: ``01019012345``, ``010190 12345``, ``010190-12345``,
+``01.01.90 123 45``, tabs and no-break spaces as separators, digits of other scripts
+(fullwidth ``０１…``). Every separator is taken out and every digit read as its value
+before python-stdnum validates the eleven digits.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from stdnum.no import fodselsnummer
 
@@ -14,30 +19,30 @@ from innsyn.harvest.records import SkjermingRecord
 
 _PART_WORDS = ("korrespondanse", "navn", "avsender", "mottaker", "adresse")
 _FIELD_WORDS = ("tittel", "korrespondanse", "navn", "avsender", "mottaker", "beskrivelse")
-_CANDIDATE = re.compile(r"(?<!\d)(\d{6})[ ]?(\d{5})(?!\d)")
+_SEP = r"[\s.\-\u2010-\u2015_]{0,3}"
+"""Between two groups of digits: up to three spaces (any: tab, no-break, thin), dots,
+hyphens or dashes."""
+_CANDIDATE = re.compile(rf"(?<!\d)(\d\d){_SEP}(\d\d){_SEP}(\d\d){_SEP}(\d\d\d){_SEP}(\d\d)(?!\d)")
 REDACTED = "[fødselsnummer fjernet]"
 
 
+def _number(match: re.Match[str]) -> str | None:
+    """The eleven digits of a candidate, as ASCII, when they make a valid fødselsnummer."""
+    number = "".join(str(unicodedata.decimal(c)) for c in "".join(match.groups()))
+    return number if fodselsnummer.is_valid(number) else None
+
+
 def find_fodselsnummer(text: str) -> list[str]:
-    """Every valid fødselsnummer in ``text`` (``ddmmyyxxxxx``, optionally ``ddmmyy xxxxx``)."""
-    found = []
-    for match in _CANDIDATE.finditer(text or ""):
-        number = match.group(1) + match.group(2)
-        if fodselsnummer.is_valid(number):
-            found.append(number)
-    return found
+    """Every valid fødselsnummer in ``text``, in any spelling (see the module), as its
+    eleven ASCII digits."""
+    return [n for m in _CANDIDATE.finditer(text or "") if (n := _number(m)) is not None]
 
 
 def redact_fodselsnummer(text: str | None) -> str | None:
-    """``text`` with every valid fødselsnummer replaced by a marker."""
+    """``text`` with every valid fødselsnummer, in any spelling, replaced by a marker."""
     if not text:
         return text
-
-    def _sub(match: re.Match[str]) -> str:
-        number = match.group(1) + match.group(2)
-        return REDACTED if fodselsnummer.is_valid(number) else match.group(0)
-
-    return _CANDIDATE.sub(_sub, text)
+    return _CANDIDATE.sub(lambda m: REDACTED if _number(m) else m.group(0), text)
 
 
 def is_screened(skjerming: object | None) -> bool:

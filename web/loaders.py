@@ -11,6 +11,7 @@ from flask import abort, send_file
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
+from innsyn.privacy import redact_fodselsnummer
 from innsyn.public.shapes import AGENCY, Moment, case_page, document_page, entry_page
 from innsyn.store.models import Dokumentbeskrivelse, Enhet, Journalpost, Saksmappe
 from web.resources import resources
@@ -55,10 +56,11 @@ def enhet_or_404(session: Session, enhet_id: str) -> tuple[Enhet, dict[str, Any]
 
 
 def document_text(doc: Dokumentbeskrivelse) -> str | None:
+    """The document's extracted text as it may be shown (fødselsnummer redacted)."""
     obj = next((o for o in doc.dokumentobjekter if o.text_sha256), None)
     if obj is None or obj.text_sha256 is None:
         return None
-    return resources().blobs.read_text(obj.text_sha256)
+    return redact_fodselsnummer(resources().blobs.read_text(obj.text_sha256))
 
 
 INLINE_TYPES = {"application/pdf", "text/plain", "image/png", "image/jpeg"}

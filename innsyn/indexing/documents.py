@@ -16,6 +16,7 @@ from typing import Any
 from innsyn.config import Settings
 from innsyn.extraction.status import ExtractionStatus
 from innsyn.indexing.rows import CaseRow
+from innsyn.privacy import redact_fodselsnummer
 from innsyn.public.shapes import CASE, ENTRY, PublicDocument, public_case, public_entry
 from innsyn.public.stored import StoredCase, StoredEntry
 from innsyn.store.blobs import BlobStore
@@ -23,7 +24,8 @@ from innsyn.store.blobs import BlobStore
 
 class DocumentTexts:
     """The extracted text of an entry's shown documents, joined, at most
-    ``settings.max_text_chars`` characters (``None`` when there is none)."""
+    ``settings.max_text_chars`` characters (``None`` when there is none), with every
+    fødselsnummer redacted (so no snippet shows one and no search finds one)."""
 
     def __init__(self, settings: Settings, blobs: BlobStore | None = None) -> None:
         self.blobs = blobs or BlobStore(settings.resolved_blob_dir)
@@ -45,7 +47,7 @@ class DocumentTexts:
                         continue
                     parts.append(text[:budget])
                     budget -= len(parts[-1])
-        return "\n\n".join(parts) or None
+        return redact_fodselsnummer("\n\n".join(parts)) or None
 
 
 def journalpost_document(texts: DocumentTexts, jp: StoredEntry) -> dict[str, Any]:

@@ -24,13 +24,18 @@ NOW = dt.datetime.now(dt.UTC)
 PDF_BYTES = b"%PDF-1.4\n" + bytes(range(256)) * 40
 
 
+FNR_SPELLED = "01.01.90\u00a0100 46"
+"""A valid fødselsnummer (01019010046) as a person might type it."""
+
+
 @pytest.fixture
 def site(settings):
     sessions = store(settings)
     blobs = BlobStore(settings.resolved_blob_dir)
     text = blobs.put_text(
         "Vedtaket gjelder reguleringsplan for Fjordbyen. "
-        "<script>alert('x')</script> Støyskjerm langs E39."
+        "<script>alert('x')</script> Støyskjerm langs E39. "
+        f"Tiltakshaver har fødselsnummer {FNR_SPELLED} i saken om støyskjerm."
     )
     pdf = blobs.put_bytes(PDF_BYTES)
     hidden = blobs.put_text("Helseopplysninger om Per Hemmelig")
@@ -87,6 +92,26 @@ def site(settings):
     client = create_app(settings).test_client()
     client.sessions = sessions  # type: ignore[attr-defined]
     return client
+
+
+def test_a_fodselsnummer_in_document_text_shows_nowhere(site, settings):
+    """Issue 14 item 10: written with dots and a no-break space in the text of a public
+    document, it is redacted in the snippets, the text page, the API and the index."""
+    digits = FNR_SPELLED.replace(".", "").replace("\u00a0", "").replace(" ", "")
+    hit = _api(site, q="tiltakshaver")["items"][0]
+    assert hit["snippets"] and "fødselsnummer fjernet" in "".join(hit["snippets"])
+    api_text = site.get("/api/v1/dokument/db_pub").get_json()["text"]
+    page = site.get("/dokument/db_pub").get_data(as_text=True)
+    raw = make_client(settings).search(
+        index=f"{settings.index_prefix}-journalpost",
+        body={"query": {"match": {"dokument_tekst": "tiltakshaver"}}},
+    )
+    assert raw["hits"]["hits"], "the document's entry is in the index"
+    for shown in ("".join(hit["snippets"]), api_text, page, str(raw)):
+        flat = shown.replace(".", "").replace("\u00a0", "").replace(" ", "")
+        assert digits not in flat and digits[6:] not in flat
+    assert "fødselsnummer fjernet" in api_text
+    assert _api(site, q=digits[6:])["total"] == 0
 
 
 def _api(client, **args):
