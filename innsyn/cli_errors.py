@@ -19,12 +19,30 @@ MAX_DETAIL = 300
 
 
 def describe(exc: BaseException) -> str:
-    """``Type: first line of the message`` (SQLAlchemy and others add lines of background)."""
+    """``Type: first line of the message`` (SQLAlchemy and others add lines of background);
+    a settings error names the setting and what is wrong with it."""
+    settings_problem = _settings_problem(exc)
+    if settings_problem:
+        return settings_problem
     lines = str(exc).strip().splitlines()
     detail = lines[0].strip() if lines else ""
     if len(detail) > MAX_DETAIL:
         detail = detail[:MAX_DETAIL] + "…"
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _settings_problem(exc: BaseException) -> str | None:
+    """``configuration: INNSYN_X: why`` for a pydantic error raised by ``Settings``."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return None
+    said = []
+    for error in exc.errors():
+        where = "_".join(str(p) for p in error.get("loc", ()))
+        name = f"INNSYN_{where.upper()}: " if where else ""
+        said.append(name + str(error.get("msg", "")).removeprefix("Value error, "))
+    return "configuration: " + "; ".join(said)
 
 
 def fail(message: str, code: int = 1, *, one_line: bool = True) -> NoReturn:
@@ -43,7 +61,7 @@ def show_tracebacks() -> bool:
 def hint(exc: BaseException) -> str:
     """What to add to the line: OS errors say what is wrong themselves; anything else
     may be a bug, and the traceback is one variable away."""
-    if isinstance(exc, OSError):
+    if isinstance(exc, OSError) or _settings_problem(exc):
         return ""
     return f" (run again with {TRACEBACK_ENV}=1 to see where it happened)"
 

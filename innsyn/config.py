@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 USER_AGENT = "InnsynHarvester/0.1 (+https://github.com/innsyn/innsyn; public records search)"
@@ -21,6 +21,40 @@ def _default_data_dir() -> Path:
 
 def _default_cache_dir() -> Path:
     return Path.home() / ".cache" / "innsyn"
+
+
+MIN_SECRET_KEY_CHARS = 32
+KNOWN_SECRET_KEYS = frozenset(
+    {
+        "change-me",
+        "changeme",
+        "change_me",
+        "secret",
+        "secret-key",
+        "secretkey",
+        "dev",
+        "development",
+        "test",
+        "testing",
+        "innsyn",
+        "password",
+        "default",
+        "example",
+    }
+)
+"""Placeholders seen in examples and compose files: refused whatever their length."""
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why ``key`` may not be the site's secret key (None when it may)."""
+    folded = key.strip().lower()
+    if folded in KNOWN_SECRET_KEYS or any(folded.startswith(k + "-") for k in KNOWN_SECRET_KEYS):
+        return "is a well-known placeholder"
+    if len(key) < MIN_SECRET_KEY_CHARS:
+        return f"is shorter than {MIN_SECRET_KEY_CHARS} characters"
+    if len(set(key)) < 8:
+        return "repeats too few characters to be random"
+    return None
 
 
 class Settings(BaseSettings):
@@ -254,8 +288,28 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field(
         default="",
-        description="Flask secret key for sessions. Empty: a random key per process.",
+        description="The site's secret key: signs admin sessions and encrypts job "
+        "credentials. At least 32 characters, not a placeholder (e.g. `openssl rand -hex "
+        "32`). Empty: a random key is made once and kept in <data_dir>/secret.key, shared "
+        "by every worker and the scheduler that use the same data directory.",
     )
+    allow_weak_secret_key: bool = Field(
+        default=False,
+        description="Development only: accept a short or well-known INNSYN_SECRET_KEY. "
+        "Anyone who knows the key can sign an admin session and decrypt job credentials.",
+    )
+
+    @model_validator(mode="after")
+    def _strong_secret_key(self) -> Settings:
+        if self.secret_key and not self.allow_weak_secret_key:
+            problem = weak_secret_key(self.secret_key)
+            if problem:
+                raise ValueError(
+                    f"INNSYN_SECRET_KEY {problem}: set at least {MIN_SECRET_KEY_CHARS} "
+                    "random characters (e.g. `openssl rand -hex 32`), or leave it empty "
+                    "to have one made and kept in the data directory"
+                )
+        return self
 
     @field_validator("opensearch_urls", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from innsyn.config import Settings
+from innsyn.config import Settings, weak_secret_key
 
 
 def secret_key(settings: Settings) -> str:
@@ -25,16 +25,31 @@ def secret_key(settings: Settings) -> str:
         return settings.secret_key
     path = settings.data_dir / "secret.key"
     if path.exists():
-        return path.read_text(encoding="ascii").strip()
+        return _checked(settings, path, path.read_text(encoding="ascii").strip())
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
+        return _checked(settings, path, path.read_text(encoding="ascii").strip())
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key)
     return key
+
+
+def _checked(settings: Settings, path: os.PathLike[str], key: str) -> str:
+    """The key read from ``path``, unless it is weak (someone wrote a placeholder there)."""
+    problem = weak_secret_key(key)
+    if problem and not settings.allow_weak_secret_key:
+        raise WeakSecretKey(
+            f"the secret key in {path} {problem}; delete the file to have a "
+            "new one made (admin sessions end, job credentials must be set again)"
+        )
+    return key
+
+
+class WeakSecretKey(RuntimeError):
+    """The secret key in the key file may not be used."""
 
 
 def _fernet(settings: Settings) -> Fernet:

@@ -76,7 +76,7 @@ def make_settings(data_dir: Path, endpoints: Endpoints | None = None, **extra: o
         "data_dir": data_dir,
         "database_url": "",
         "index_prefix": f"t{uuid.uuid4().hex[:10]}",
-        "secret_key": "test-secret",
+        "secret_key": "3f9a1c7e5b2d4068a9e1f3c5b7d90a2e4c6f8b1d3e5a7c9f0b2d4e6a8c1e3f57",
     }
     if endpoints is not None:
         values["opensearch_urls"] = [endpoints.opensearch]

@@ -43,7 +43,7 @@ def innsyn_cli(settings: Settings, *args: str, **env: str) -> subprocess.Complet
         "INNSYN_DATA_DIR": str(settings.data_dir),
         "INNSYN_BLOB_DIR": str(settings.resolved_blob_dir),
         "INNSYN_DATABASE_URL": "",
-        "INNSYN_SECRET_KEY": "test-secret",
+        "INNSYN_SECRET_KEY": "3f9a1c7e5b2d4068a9e1f3c5b7d90a2e4c6f8b1d3e5a7c9f0b2d4e6a8c1e3f57",
         "INNSYN_OPENSEARCH_URLS": CLOSED,
         "INNSYN_OPENSEARCH_TIMEOUT": "2",
         "INNSYN_TIKA_URL": CLOSED,

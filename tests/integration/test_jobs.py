@@ -192,7 +192,7 @@ def test_cli_jobs_add_list_run_disable_and_runs(db, monkeypatch):
     settings, _sessions = db
     for key, value in {
         "INNSYN_DATA_DIR": str(settings.data_dir),
-        "INNSYN_SECRET_KEY": "test-secret",
+        "INNSYN_SECRET_KEY": "3f9a1c7e5b2d4068a9e1f3c5b7d90a2e4c6f8b1d3e5a7c9f0b2d4e6a8c1e3f57",
         "INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES": "true",
         "INNSYN_HTTP_HOST_DELAY": "0",
         "INNSYN_OPENSEARCH_URLS": settings.opensearch_urls[0],
@@ -293,7 +293,7 @@ def _scheduler_proc(settings):
     env = {
         **os.environ,
         "INNSYN_DATA_DIR": str(settings.data_dir),
-        "INNSYN_SECRET_KEY": "test-secret",
+        "INNSYN_SECRET_KEY": "3f9a1c7e5b2d4068a9e1f3c5b7d90a2e4c6f8b1d3e5a7c9f0b2d4e6a8c1e3f57",
         "INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES": "true",
         "INNSYN_HTTP_HOST_DELAY": "0",
         "INNSYN_SCHEDULER_POLL_SECONDS": "0.3",
