@@ -89,7 +89,7 @@ def run_job(
             run = RunContext(
                 settings,
                 sessions,
-                f"job:{job_id}",
+                job.source_key,
                 progress,
                 default_enhet=job.agency_id,
                 job_id=job_id,

@@ -10,6 +10,7 @@ Deleted records stay as tombstones (``deleted_at``) so a deletion reaches the in
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from sqlalchemy import (
@@ -378,11 +379,18 @@ class HarvestRun(Base):
     log_tail: Mapped[list[str] | None] = mapped_column(JSON)
 
 
+def new_job_source_key() -> str:
+    """A job's source key: ``job:`` and 32 random hex digits."""
+    return f"job:{uuid.uuid4().hex}"
+
+
 class Job(Base):
     """A configured harvest of one source for one agency, run on a schedule.
 
-    ``state`` is what the last completed run left for the next one (incremental
-    harvesting). ``lease_owner``/``lease_until`` make sure one worker at a time runs it,
+    ``source_key`` names its records in the store: random, made once, never reused (a
+    job id can come back after a delete, and the new job must not inherit, take over or
+    delete the records of the old one, perhaps another agency's). ``state`` is what the
+    last completed run left for the next one (incremental harvesting). ``lease_owner``/``lease_until`` make sure one worker at a time runs it,
     across processes. ``run_requested`` ("incremental" or "full") asks the scheduler to
     run it now. ``credentials`` are encrypted and never shown back.
     """
@@ -390,6 +398,7 @@ class Job(Base):
     __tablename__ = "job"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(100), unique=True, default=new_job_source_key)
     name: Mapped[str] = mapped_column(String(200))
     agency_id: Mapped[str] = mapped_column(ForeignKey("enhet.id"), index=True)
     harvester: Mapped[str] = mapped_column(String(100))

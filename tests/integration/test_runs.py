@@ -177,7 +177,7 @@ def test_admin_ui_and_api_explain_abandoned(local):
             },
         )
         run = HarvestRun(
-            source_key=f"job:{job.id}",
+            source_key=job.source_key,
             harvester="n5ws",
             location="x",
             job_id=job.id,

@@ -58,3 +58,72 @@ def test_busy_database_is_retried_not_failed(offline_settings):
 
         with pytest.raises(OperationalError):
             with_busy_retry(s, report, broken)
+
+
+def test_a_new_job_never_inherits_a_deleted_jobs_records(offline_settings, tmp_path):
+    """Issue 14 item 3: SQLite hands a deleted job's id to the next job. The records of
+    agency A's deleted job must not fall to agency B's new job: not taken over, and not
+    deleted by its first complete run."""
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from innsyn.jobs.manage import delete_job
+    from innsyn.jobs.runner import run_job
+    from innsyn.store.models import Journalpost
+
+    site = Actor("user:site", "site_admin", None)
+    enkel = Path(__file__).resolve().parents[1] / "harvesters" / "noark5" / "noark5-enkel"
+    empty = tmp_path / "empty-extraction"
+    empty.mkdir()
+    (empty / "arkivstruktur.xml").write_text(
+        '<?xml version="1.0"?>'
+        '<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur"/>'
+    )
+    sessions = store(offline_settings)
+    with sessions.begin() as s:
+        s.add_all([Enhet(id="oslo", navn="Oslo"), Enhet(id="bergen", navn="Bergen")])
+    with sessions.begin() as s:
+        first = _job(
+            s,
+            offline_settings,
+            site,
+            str(enkel),
+            agency_id="oslo",
+            harvester="noark5",
+            params={"complete": "true"},
+        )
+        first_id, first_key = first.id, first.source_key
+    run_job(offline_settings, sessions, first_id, worker="test", trigger="manual")
+
+    def entries(key: str) -> int:
+        with sessions() as s:
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(Journalpost)
+                    .where(Journalpost.source_key == key, Journalpost.deleted_at.is_(None))
+                )
+                or 0
+            )
+
+    held = entries(first_key)
+    assert held > 0
+    with sessions.begin() as s:
+        delete_job(s, site, first_id)
+    with sessions.begin() as s:
+        second = _job(
+            s,
+            offline_settings,
+            site,
+            str(empty),
+            agency_id="bergen",
+            harvester="noark5",
+            params={"complete": "true"},
+        )
+        second_id, second_key = second.id, second.source_key
+    assert second_id == first_id, "SQLite reused the id: the case this test is about"
+    assert second_key != first_key and second_key.startswith("job:")
+    run_job(offline_settings, sessions, second_id, worker="test", trigger="manual")
+    assert entries(first_key) == held, "the old job's records are untouched"
+    assert entries(second_key) == 0
