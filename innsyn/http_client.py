@@ -10,6 +10,7 @@ resolves to a loopback, private, link-local or otherwise reserved address are re
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email.utils
 import ipaddress
@@ -165,6 +166,40 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
     return max(0.0, (when - now).total_seconds())
 
 
+Origin = tuple[str, str, int]
+
+
+def origin_of(url: str) -> Origin:
+    """The (scheme, host, port) of ``url``, the port filled in for http and https."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or {"http": 80, "https": 443}.get(scheme, 0)
+    return scheme, (parts.hostname or "").lower().rstrip("."), port
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A job's credentials, bound to the origin of the job's location: they go with a
+    request to that origin only, never to another host, port or scheme (a redirect, a
+    file URL named in harvested data), and never with robots.txt."""
+
+    origin: Origin
+    authorization: str = field(repr=False)
+
+    @classmethod
+    def bearer(cls, location: str, token: str) -> Credentials:
+        return cls(origin_of(location), f"Bearer {token}")
+
+    @classmethod
+    def basic(cls, location: str, username: str, password: str) -> Credentials:
+        pair = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        return cls(origin_of(location), f"Basic {pair}")
+
+    def for_url(self, url: str) -> dict[str, str]:
+        """The header to add to a request for ``url``: none unless it is our origin."""
+        return {"Authorization": self.authorization} if origin_of(url) == self.origin else {}
+
+
 class HttpClient:
     """A thread-safe polite client; one per harvest run, shared by all its requests."""
 
@@ -172,11 +207,12 @@ class HttpClient:
         self,
         policy: HttpPolicy | None = None,
         *,
-        auth: tuple[str, str] | None = None,
+        credentials: Credentials | None = None,
         headers: dict[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.policy = policy or HttpPolicy()
+        self._credentials = credentials
         self._sleep = sleep
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
@@ -188,7 +224,6 @@ class HttpClient:
             timeout=self.policy.timeout,
             follow_redirects=False,
             headers=base_headers,
-            auth=auth,
         )
 
     def close(self) -> None:
@@ -229,7 +264,7 @@ class HttpClient:
             parser = RobotFileParser()
             robots_url = urljoin(url, "/robots.txt")
             try:
-                fetched = self._request(robots_url, {}, None, retries=0)
+                fetched = self._request(robots_url, {}, None, retries=0, anonymous=True)
                 lines = fetched.content.decode("utf-8", "replace").splitlines()
                 parser.parse(lines if fetched.status == 200 else [])
             except HttpFailure:
@@ -244,6 +279,7 @@ class HttpClient:
         headers: dict[str, str],
         sink: BinaryIO | None,
         retries: int | None = None,
+        anonymous: bool = False,
     ) -> Fetched:
         allowed = self.policy.retries if retries is None else retries
         attempt = 0
@@ -253,7 +289,7 @@ class HttpClient:
                 sink.seek(start)
                 sink.truncate()
             try:
-                fetched = self._follow(url, headers, sink)
+                fetched = self._follow(url, headers, sink, anonymous)
             except (httpx.TransportError, HttpFailure) as exc:
                 if isinstance(exc, BlockedAddress | TooLarge) or attempt >= allowed:
                     if isinstance(exc, HttpFailure):
@@ -276,10 +312,17 @@ class HttpClient:
             self.retries_made += 1
             self._sleep(min(wait, self.policy.max_retry_after))
 
-    def _follow(self, url: str, headers: dict[str, str], sink: BinaryIO | None) -> Fetched:
+    def _follow(
+        self, url: str, headers: dict[str, str], sink: BinaryIO | None, anonymous: bool
+    ) -> Fetched:
         for _hop in range(MAX_REDIRECTS + 1):
             check_address(url, self.policy.allow_private)
-            fetched, location = self._once(url, headers, sink)
+            hop_headers = dict(headers)
+            hop_headers.pop("Authorization", None)
+            hop_headers.pop("authorization", None)
+            if self._credentials is not None and not anonymous:
+                hop_headers.update(self._credentials.for_url(url))
+            fetched, location = self._once(url, hop_headers, sink)
             if location is None:
                 return fetched
             url = urljoin(url, location)

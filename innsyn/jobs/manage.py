@@ -225,10 +225,16 @@ def update_job(
         job.state = None
     for key in changed:
         setattr(job, key, clean[key])
+    if "location" in changed and job.credentials:
+        # the stored credentials belong to the old location's server: pointing the job
+        # elsewhere must not deliver them there (new ones may come with the same change)
+        job.credentials = None
+        changed.append("credentials")
     errors: dict[str, str] = {}
     _credentials(settings, job, values.get("credentials"), changed, errors)
     if errors:
         raise JobInvalid(errors)
+    changed = list(dict.fromkeys(changed))
     if changed:
         job.updated_at = utcnow()
         audit(session, actor, "job.update", f"job:{job.id}", job.agency_id, {"fields": changed})

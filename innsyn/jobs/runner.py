@@ -54,7 +54,7 @@ def run_job(
     """Run job ``job_id`` unless another worker holds it (status ``busy``)."""
     from innsyn.harvest.contract import HarvestError
     from innsyn.harvest.pipeline import Interrupted, RunContext, run_source
-    from innsyn.http_client import HttpClient, HttpPolicy
+    from innsyn.http_client import Credentials, HttpClient, HttpPolicy
 
     if not lease.acquire(sessions, job_id, worker, settings.job_lease_seconds):
         return RunOutcome(job_id, NotRun.BUSY, summary="already running in another worker")
@@ -76,10 +76,15 @@ def run_job(
             if full:
                 job.state = None
         creds = decrypt_credentials(settings, job.credentials)
-        headers = {"Authorization": f"Bearer {creds['token']}"} if "token" in creds else None
-        auth = (creds["username"], creds.get("password", "")) if "username" in creds else None
+        credentials = None
+        if "token" in creds:
+            credentials = Credentials.bearer(job.location, creds["token"])
+        elif "username" in creds:
+            credentials = Credentials.basic(
+                job.location, creds["username"], creds.get("password", "")
+            )
         http = HttpClient(
-            HttpPolicy.from_settings(settings, job.politeness), auth=auth, headers=headers
+            HttpPolicy.from_settings(settings, job.politeness), credentials=credentials
         )
         with http, lease.Heartbeat(sessions, job_id, worker, settings.job_lease_seconds) as beat:
 

@@ -390,8 +390,9 @@ class Job(Base):
     ``source_key`` names its records in the store: random, made once, never reused (a
     job id can come back after a delete, and the new job must not inherit, take over or
     delete the records of the old one, perhaps another agency's). ``state`` is what the
-    last completed run left for the next one (incremental harvesting). ``lease_owner``/``lease_until`` make sure one worker at a time runs it,
-    across processes. ``run_requested`` ("incremental" or "full") asks the scheduler to
+    last completed run left for the next one (incremental harvesting).
+    ``lease_owner``/``lease_until`` make sure one worker at a time runs it, across
+    processes. ``run_requested`` ("incremental" or "full") asks the scheduler to
     run it now. ``credentials`` are encrypted and never shown back.
     """
 

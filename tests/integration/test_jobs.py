@@ -110,6 +110,38 @@ def test_credentials_are_write_only_and_audited_without_values(db):
         assert audit_log(s, BERGEN) == []
 
 
+def test_pointing_a_job_elsewhere_drops_its_credentials(db):
+    """Issue 14 item 4: an agency admin must not PATCH the location to their own server
+    and run the job to receive the stored credentials."""
+    from innsyn.keys import decrypt_credentials
+
+    settings, sessions = db
+    with sessions.begin() as s:
+        job = _job(
+            s,
+            settings,
+            OSLO,
+            "https://oslo.example.org/api",
+            credentials={"username": "harvest", "password": "s3cret-passw0rd"},
+        )
+        job_id = job.id
+        update_job(s, settings, OSLO, job_id, {"schedule": "0 6 * * *"})
+        assert job.credentials, "other changes keep them"
+        update_job(s, settings, OSLO, job_id, {"location": "https://attacker.example.net/api"})
+        assert job.credentials is None and job_view(job)["credentials_set"] is False
+        update_job(
+            s,
+            settings,
+            OSLO,
+            job_id,
+            {"location": "https://oslo.example.org/v2", "credentials": {"token": "new-tok"}},
+        )
+        assert decrypt_credentials(settings, job.credentials) == {"token": "new-tok"}
+    with sessions() as s:
+        changes = [e.details for e in audit_log(s, OSLO) if e.action == "job.update"]
+        assert {"fields": ["location", "credentials"]} in changes
+
+
 def test_lease_is_exclusive_and_expires(db):
     settings, sessions = db
     with sessions.begin() as s:
@@ -175,6 +207,24 @@ def test_full_resync_ignores_checkpoint_and_sees_deletions(db):
         assert "deleted 0" in inc.summary
         full = run_job(settings, sessions, job_id, worker="w", full=True)
         assert "deleted 1" in full.summary and "unchanged 3" in full.summary
+
+
+def test_a_job_run_sends_its_credentials_to_its_own_server_only(db):
+    settings, sessions = db
+    with N5wsSite(entries=2) as site, N5wsSite(entries=1) as elsewhere:
+        with sessions.begin() as s:
+            job_id = _job(
+                s, settings, OSLO, f"{site.base}/api", credentials={"token": "tok-s3cret"}
+            ).id
+        assert run_job(settings, sessions, job_id, worker="w").status == "ok"
+        seen = {r.headers.get("authorization") for r in site.requests}
+        assert seen == {"Bearer tok-s3cret"}, seen
+        with sessions.begin() as s:
+            update_job(s, settings, OSLO, job_id, {"location": f"{elsewhere.base}/api"})
+        assert run_job(settings, sessions, job_id, worker="w").status == "ok"
+        assert elsewhere.requests and all(
+            r.headers.get("authorization") is None for r in elsewhere.requests
+        )
 
 
 def test_busy_job_is_not_run_twice(db):
