@@ -34,7 +34,7 @@ from innsyn.harvest.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
-from innsyn.harvest.titles import Titles, document_title, publishable_titles
+from innsyn.harvest.titles import Titles, document_title, file_name, publishable_titles
 from innsyn.http_client import HttpClient, HttpFailure
 
 JOURNALPOSTTYPE = {
@@ -328,7 +328,7 @@ class _Message:
     ) -> DokumentRecord:
         """A document of the entry whose fields ``fields`` reads (warnings name the entry)."""
         skjerming = self._skjerming(node)
-        files = []
+        files: list[FileRecord] = []
         for obj in self._children(node["@id"], "dokumentobjekt", "dokumentobjekt"):
             ref = _str(obj.get("referanseDokumentfil"))
             if not ref or not ref.startswith(("http://", "https://")):
@@ -336,7 +336,12 @@ class _Message:
             files.append(
                 FileRecord(
                     system_id=obj["@id"],
-                    filnavn=ref.rsplit("/", 1)[-1] or None,
+                    filnavn=file_name(
+                        ref.rsplit("/", 1)[-1] or None,
+                        len(files) + 1,
+                        self._titles(node, skjerming),
+                        *parents,
+                    ),
                     open=url_opener(self.http, ref),
                     source_uri=ref,
                     format=_str(obj.get("format")),

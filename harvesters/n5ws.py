@@ -37,7 +37,7 @@ from innsyn.harvest.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
-from innsyn.harvest.titles import publishable_titles
+from innsyn.harvest.titles import Titles, document_title, file_name, publishable_titles
 from innsyn.http_client import HttpFailure
 from innsyn.privacy import correspondents_screened
 
@@ -92,11 +92,10 @@ def _skjerming(node: dict[str, Any], fields: FieldReader) -> SkjermingRecord | N
     )
 
 
-def _public_title(node: dict[str, Any], skjerming: SkjermingRecord | None) -> str | None:
-    titles = publishable_titles(
+def _titles(node: dict[str, Any], skjerming: SkjermingRecord | None) -> Titles:
+    return publishable_titles(
         _string(node.get("offentligTittel")), _string(node.get("tittel")), skjerming
     )
-    return titles.public
 
 
 def _last_segment(href: str) -> str:
@@ -110,11 +109,16 @@ class N5wsHarvester(Harvester):
     description = "Noark 5 web-service (N5WS) API of a live archive system (root URL)"
     complete_by_default = True
 
+    _withheld_cases: dict[str, Titles]
+    """The titles of the cases read so far that withhold their internal title: a
+    document or file of one of their entries must not repeat it."""
+
     @property
     def page_size(self) -> int:
         return max(1, min(1000, parse_int(self.params.get("page_size")) or 100))
 
     def records(self) -> Iterator[Record]:
+        self._withheld_cases = {}
         since = self.state.get("since")
         newest = parse_datetime(since)
         try:
@@ -199,9 +203,12 @@ class N5wsHarvester(Harvester):
             return
         fields = FieldReader(str(sid))
         skjerming = _skjerming(node, fields)
+        titles = _titles(node, skjerming)
+        if titles.withheld:
+            self._withheld_cases[str(sid)] = titles
         yield SaksmappeRecord(
             system_id=str(sid),
-            offentlig_tittel=_public_title(node, skjerming),
+            offentlig_tittel=titles.public,
             saksaar=fields.integer("saksaar", node.get("saksaar")),
             sakssekvensnummer=fields.integer("sakssekvensnummer", node.get("sakssekvensnummer")),
             saksdato=fields.date("saksdato", node.get("saksdato")),
@@ -220,6 +227,9 @@ class N5wsHarvester(Harvester):
         links = _links(node)
         parent = _find(links, "sakarkiv/saksmappe") or _find(links, "arkivstruktur/mappe")
         skjerming = _skjerming(node, fields)
+        titles = _titles(node, skjerming)
+        case_sid = _last_segment(parent) if parent else None
+        parents = (titles, self._withheld_cases.get(case_sid or ""))
         hide_parts = correspondents_screened(skjerming)
         parts = [
             KorrespondansepartRecord(
@@ -232,8 +242,8 @@ class N5wsHarvester(Harvester):
         ]
         yield JournalpostRecord(
             system_id=str(sid),
-            saksmappe_system_id=_last_segment(parent) if parent else None,
-            offentlig_tittel=_public_title(node, skjerming),
+            saksmappe_system_id=case_sid,
+            offentlig_tittel=titles.public,
             journalaar=fields.integer("journalaar", node.get("journalaar")),
             journalsekvensnummer=fields.integer(
                 "journalsekvensnummer", node.get("journalsekvensnummer")
@@ -247,26 +257,33 @@ class N5wsHarvester(Harvester):
             skjerming=skjerming,
             korrespondanseparter=parts,
             dokumenter=[
-                self._document(d, fields)
+                self._document(d, fields, parents)
                 for d in self._children(node, "arkivstruktur/dokumentbeskrivelse")
             ],
         )
         yield from fields.drain()
 
-    def _document(self, node: dict[str, Any], fields: FieldReader) -> DokumentRecord:
-        """A document of the entry whose fields ``fields`` reads (warnings name the entry)."""
+    def _document(
+        self, node: dict[str, Any], fields: FieldReader, parents: tuple[Titles | None, ...]
+    ) -> DokumentRecord:
+        """A document of the entry whose fields ``fields`` reads (warnings name the entry);
+        its title and file names are withheld when they repeat a withheld title of the
+        document, its entry (``parents[0]``) or its case (``parents[1]``)."""
         skjerming = _skjerming(node, fields)
+        titles = _titles(node, skjerming)
         screened = skjerming is not None and bool(
             skjerming.skjerming_dokument or skjerming.tilgangsrestriksjon
         )
-        files = []
+        files: list[FileRecord] = []
         for obj in self._children(node, "arkivstruktur/dokumentobjekt"):
             href = _find(_links(obj), "arkivstruktur/fil") or obj.get("referanseDokumentfil")
             size = fields.integer("filstoerrelse", obj.get("filstoerrelse"))
             files.append(
                 FileRecord(
                     system_id=obj.get("systemID"),
-                    filnavn=obj.get("filnavn"),
+                    filnavn=file_name(
+                        _string(obj.get("filnavn")), len(files) + 1, titles, *parents
+                    ),
                     open=url_opener(self.http, href) if href and not screened else None,
                     source_uri=href,
                     format=_code(obj.get("format")),
@@ -280,7 +297,7 @@ class N5wsHarvester(Harvester):
             )
         return DokumentRecord(
             system_id=node.get("systemID"),
-            tittel=_public_title(node, skjerming),
+            tittel=document_title(titles, *parents),
             dokumentnummer=fields.integer("dokumentnummer", node.get("dokumentnummer")),
             dokumenttype=_code(node.get("dokumenttype")),
             tilknyttet_registrering_som=_code(node.get("tilknyttetRegistreringSom")),

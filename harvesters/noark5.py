@@ -39,7 +39,7 @@ from innsyn.harvest.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
-from innsyn.harvest.titles import Titles, document_title, publishable_titles
+from innsyn.harvest.titles import Titles, document_title, file_name, publishable_titles
 from innsyn.privacy import correspondents_screened
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -373,7 +373,8 @@ class _Parser:
     ) -> DokumentRecord:
         """A document of the entry whose fields ``fields`` reads (warnings name the entry)."""
         skjerming = _skjerming(elem, fields)
-        files = []
+        titles = _titles(elem, skjerming)
+        files: list[FileRecord] = []
         for obj in _children(elem, "dokumentobjekt"):
             ref = _text(obj, "referanseDokumentfil")
             opener = None
@@ -388,7 +389,12 @@ class _Parser:
             files.append(
                 FileRecord(
                     system_id=_text(obj, "systemID") or ref,
-                    filnavn=(ref or "").replace("\\", "/").rsplit("/", 1)[-1] or None,
+                    filnavn=file_name(
+                        (ref or "").replace("\\", "/").rsplit("/", 1)[-1] or None,
+                        len(files) + 1,
+                        titles,
+                        *parents,
+                    ),
                     open=opener,
                     source_uri=f"{self.location}#{ref}" if ref else None,
                     format=_text(obj, "format"),
@@ -403,7 +409,7 @@ class _Parser:
             )
         return DokumentRecord(
             system_id=_text(elem, "systemID"),
-            tittel=document_title(_titles(elem, skjerming), *parents),
+            tittel=document_title(titles, *parents),
             dokumentnummer=fields.integer("dokumentnummer", _text(elem, "dokumentnummer")),
             dokumenttype=_text(elem, "dokumenttype"),
             tilknyttet_registrering_som=_text(elem, "tilknyttetRegistreringSom"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from stdnum.no import fodselsnummer
 
@@ -55,10 +56,36 @@ def is_screened(skjerming: object | None) -> bool:
     )
 
 
+def _words(text: str) -> list[str]:
+    """The words of ``text`` compared case-blind, whatever the spacing and punctuation
+    (``Ola_Nordmann.pdf`` and ``ola nordmann`` have the same words)."""
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold())
+
+
+def repeats_title(title: str | None, screened: str | None) -> bool:
+    """True when ``title`` repeats the ``screened`` title: its words in the same order
+    (any case, spacing or punctuation, also run together as in a file name), or, for a
+    screened title of two words or more, all its words in any order."""
+    if not title or not screened:
+        return False
+    found, secret = _words(title), _words(screened)
+    if not secret:
+        return False
+    if f" {' '.join(secret)} " in f" {' '.join(found)} " or "".join(secret) in "".join(found):
+        return True
+    return len(secret) >= 2 and not Counter(secret) - Counter(found)
+
+
+def same_words(a: str | None, b: str | None) -> bool:
+    """True when ``a`` and ``b`` have the same words in the same order."""
+    return a is not None and b is not None and _words(a) == _words(b)
+
+
 def unless_repeating(title: str | None, *screened: str | None) -> str | None:
-    """``title``, or ``None`` when it repeats one of the ``screened`` internal titles: a
-    document named like its entry's or case's screened title would publish that title."""
-    if title and any(s and s in title for s in screened):
+    """``title``, or ``None`` when it repeats one of the ``screened`` internal titles
+    (``repeats_title``): a document named like its entry's or case's screened title
+    would publish that title."""
+    if title and any(repeats_title(title, s) for s in screened):
         return None
     return title
 

@@ -133,6 +133,10 @@ class N5wsSite(SourceServer):
         self.cases: dict[str, dict[str, Any]] = {}
         self.entries: dict[str, dict[str, Any]] = {}
         self.parts: dict[str, list[dict[str, Any]]] = {}
+        self.documents: dict[str, dict[str, Any]] = {}
+        """Fields to set on an entry's document (by entry system id)."""
+        self.objects: dict[str, dict[str, Any]] = {}
+        """Fields to set on the file object of an entry's document (by entry system id)."""
         self.add_case("sak-1")
         for n in range(1, entries + 1):
             self.add_entry(f"jp-{n}", "sak-1", f"Søknad om byggetillatelse gnr {n}/{n + 10}")
@@ -252,6 +256,7 @@ class N5wsSite(SourceServer):
             if parts[4] == "dokumentbeskrivelse":
                 doc = _example("document-description-data.json")
                 doc["systemID"] = f"db-{sid}"
+                doc.update(self.documents.get(sid, {}))
                 doc["_links"] = {
                     f"{REL}arkivstruktur/dokumentobjekt/": {
                         "href": self._self(
@@ -266,6 +271,7 @@ class N5wsSite(SourceServer):
             obj["systemID"] = f"do-{sid}"
             obj["sjekksum"] = hashlib.sha256(self.file_bytes).hexdigest()
             obj["filstoerrelse"] = len(self.file_bytes)
+            obj.update(self.objects.get(sid, {}))
             obj["_links"] = {
                 f"{REL}arkivstruktur/fil/": {
                     "href": self._self(f"/api/arkivstruktur/dokumentobjekt/{sid}/referanseFil")

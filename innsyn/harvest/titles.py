@@ -9,9 +9,12 @@ A record may carry up to three titles (PRODUCT.md, "Rules that never break"):
 - the sensitive variant (``*_SENSITIV``, with personal names): kept apart, shown only
   within the retention window.
 
-A public title that repeats a screened record's internal title verbatim is withheld too
-(it would publish the screened title), and so is a document title that repeats the
-withheld title of its entry or case (``document_title``). When in doubt, withhold.
+A public title that repeats a screened record's internal title is withheld too (it would
+publish the screened title), and so is a document title or a file name that repeats the
+withheld title of its entry or case (``document_title``, ``file_name``: a withheld file
+name becomes a neutral one). "Repeats" is ``innsyn.privacy.repeats_title``: any case,
+spacing, punctuation, words run together, words in another order. When in doubt,
+withhold.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from innsyn.harvest.records import SkjermingRecord
-from innsyn.privacy import unless_repeating
+from innsyn.privacy import repeats_title, same_words, unless_repeating
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def publishable_titles(
     public, internal = _clean(public), _clean(internal)
     published: str | None
     if public:
-        repeats = internal is not None and internal in public and internal != public
+        repeats = not same_words(internal, public) and repeats_title(public, internal)
         published = None if skjerming is not None and repeats else public
     else:
         published = internal if skjerming is None else None
@@ -66,3 +69,21 @@ def document_title(titles: Titles, *parents: Titles | None) -> str | None:
     """The publishable title of a document, or ``None`` when it repeats the withheld
     title of one of its ``parents`` (its entry, its case)."""
     return unless_repeating(titles.public, *(p.withheld for p in parents if p is not None))
+
+
+def file_name(
+    name: str | None, position: int, titles: Titles, *parents: Titles | None
+) -> str | None:
+    """A file's name as it may be published: ``name``, or a neutral ``dokument-N.ext``
+    (``position`` counted from 1) when it repeats the withheld title of its document,
+    entry or case. The extension is kept when it is a plain one (letters and digits)."""
+    if not name:
+        return name
+    screened = [t.withheld for t in (titles, *parents) if t is not None and t.withheld]
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    if not any(repeats_title(stem, s) or repeats_title(name, s) for s in screened):
+        return name
+    plain = ext if ext and len(ext) <= 8 and ext.isascii() and ext.isalnum() else ""
+    return f"dokument-{position}" + (f".{plain.lower()}" if plain else "")

@@ -86,6 +86,43 @@ def test_internal_titles_and_identity_numbers_never_stored(offline_settings, sit
     assert "09088512345" not in dump and "Ola Nordmann" not in dump
 
 
+def test_documents_and_files_repeating_a_screened_title_are_withheld(offline_settings, site):
+    """Issue 14 items 7 and 9: n5ws applies the rule the other harvesters apply, in every
+    spelling: a document title or file name that repeats the entry's withheld title (any
+    case, punctuation, order, words run together) is withheld; the file gets a neutral
+    name."""
+    from innsyn.store.models import Dokumentbeskrivelse, Dokumentobjekt
+
+    sessions = store(offline_settings)
+    site.add_entry(
+        "jp-x",
+        "sak-1",
+        "",
+        tittel="Barnevernsak Kari Fjelltoppen",
+        skjerming={"skjermingshjemmel": "Offl. § 13"},
+    )
+    site.documents["jp-x"] = {"offentligTittel": "Vedtak: FJELLTOPPEN,  kari - barnevernsak"}
+    site.objects["jp-x"] = {"filnavn": "kari_fjelltoppen-BARNEVERNSAK.pdf"}
+    site.documents["jp-1"] = {"offentligTittel": "Vedtak om byggetillatelse"}
+    site.objects["jp-1"] = {"filnavn": "vedtak-byggetillatelse.pdf"}
+    _harvest(offline_settings, sessions, site)
+    with sessions() as s:
+        docs = {d.id: d for d in s.scalars(select(Dokumentbeskrivelse))}
+        by_entry = {d.journalpost.system_id: d for d in docs.values()}
+        assert by_entry["jp-x"].tittel is None
+        assert by_entry["jp-1"].tittel == "Vedtak om byggetillatelse"
+        names = {
+            o.dokumentbeskrivelse.journalpost.system_id: o.filnavn
+            for o in s.scalars(select(Dokumentobjekt))
+        }
+    assert names["jp-x"] == "dokument-1.pdf"
+    assert names["jp-1"] == "vedtak-byggetillatelse.pdf"
+    import sqlite3
+
+    dump = "\n".join(sqlite3.connect(offline_settings.data_dir / "innsyn.db").iterdump())
+    assert "fjelltoppen" not in dump.lower()
+
+
 def test_server_error_then_success_is_retried(offline_settings, site):
     sessions = store(offline_settings)
     site.fail("/api/sakarkiv/journalpost", 500)

@@ -94,3 +94,50 @@ def test_jsonld_applies_the_same_rule(tmp_path):
     records = list(EinnsynJsonldHarvester(str(path)).records())
     titles = {r.system_id: r.offentlig_tittel for r in records if isinstance(r, SaksmappeRecord)}
     assert titles == {"S1": None, "S2": "Budsjett"}
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        "Barnevernsak Kari Fjelltoppen",
+        "barnevernsak kari fjelltoppen",
+        "BARNEVERNSAK  KARI\u00a0FJELLTOPPEN",
+        "Vedtak: Barnevernsak, Kari Fjelltoppen.",
+        "Fjelltoppen, Kari - barnevernsak",
+        "kari_fjelltoppen_barnevernsak",
+        "BarnevernsakKariFjelltoppen",
+    ],
+)
+def test_a_repeat_is_found_in_every_spelling(candidate):
+    from innsyn.privacy import repeats_title
+
+    assert repeats_title(candidate, "Barnevernsak Kari Fjelltoppen")
+
+
+@pytest.mark.parametrize(
+    "candidate", ["Barnevernsak", "Kari", "Fjellet", "Byggesak Storgata 1", "Karifjell"]
+)
+def test_a_title_sharing_fewer_words_is_not_a_repeat(candidate):
+    from innsyn.privacy import repeats_title
+
+    assert not repeats_title(candidate, "Barnevernsak Kari Fjelltoppen")
+
+
+def test_a_public_title_repeating_the_screened_title_in_another_spelling_is_withheld():
+    screened = SkjermingRecord(skjermingshjemmel="Offl. § 13")
+    titles = publishable_titles("Sak om KARI fjelltoppen", "Kari Fjelltoppen", screened)
+    assert titles.public is None and titles.withheld == "Kari Fjelltoppen"
+    same = publishable_titles("Kari  Fjelltoppen", "Kari Fjelltoppen", screened)
+    assert same.public == "Kari  Fjelltoppen", "the agency published the very same words"
+
+
+def test_file_names_repeating_a_withheld_title_become_neutral():
+    from innsyn.harvest.titles import Titles, file_name
+
+    entry = Titles(public=None, sensitive=None, withheld="Barnevernsak Kari Fjelltoppen")
+    doc = Titles(public="Vedtak", sensitive=None, withheld=None)
+    assert file_name("Kari-Fjelltoppen_barnevernsak.PDF", 2, doc, entry) == "dokument-2.pdf"
+    assert file_name("kari fjelltoppen barnevernsak", 1, doc, entry) == "dokument-1"
+    assert file_name("vedtak.pdf", 1, doc, entry) == "vedtak.pdf"
+    assert file_name("x.<script>", 3, Titles(None, None, "x"), None) == "dokument-3"
+    assert file_name(None, 1, doc, entry) is None
