@@ -32,7 +32,7 @@ from innsyn.harvest.records import (
     SaksmappeRecord,
     SkjermingRecord,
 )
-from innsyn.harvest.titles import Titles, document_title, publishable_titles
+from innsyn.harvest.titles import Titles, document_title, file_name, publishable_titles
 
 
 def _t(elem: Element, tag: str) -> str | None:
@@ -188,13 +188,12 @@ class OepHarvester(Harvester):
     ) -> DokumentRecord:
         """A document of the entry whose fields ``fields`` reads (warnings name the entry)."""
         desc = dl.find("DOKBESKRIV.OJ")
-        files = []
+        files: list[FileRecord] = []
         title = None
         skjerming = _skjerming(dl, "DL") or (_skjerming(desc, "DB") if desc is not None else None)
         if desc is not None:
-            title = document_title(
-                publishable_titles(None, _t(desc, "DB.TITTEL"), skjerming), *parents
-            )
+            own = publishable_titles(None, _t(desc, "DB.TITTEL"), skjerming)
+            title = document_title(own, *parents)
             for ver in desc.findall("DOKVERSJON.OJ"):
                 ref = _t(ver, "VE.FILREF")
                 if not ref:
@@ -215,7 +214,9 @@ class OepHarvester(Harvester):
                             str(_t(e, t))
                             for e, t in ((dl, "DL.RNR"), (ver, "VE.VERSJON"), (ver, "VE.VARIANT"))
                         ),
-                        filnavn=ref.rstrip("/").rsplit("/", 1)[-1],
+                        filnavn=file_name(
+                            ref.rstrip("/").rsplit("/", 1)[-1], len(files) + 1, own, *parents
+                        ),
                         open=opener,
                         source_uri=uri,
                         versjonsnummer=fields.integer(
