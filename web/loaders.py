@@ -87,4 +87,6 @@ def send_original(doc: Dokumentbeskrivelse) -> ResponseReturnValue:
     )
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    # a shared cache must not keep a file that a later harvest screens or withdraws
+    resp.headers["Cache-Control"] = "private, max-age=3600"
     return resp

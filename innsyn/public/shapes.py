@@ -286,7 +286,6 @@ DOCUMENT: Shape[PublicDocument] = Shape(
     Field("media_type", INDEX | PAGE, _file("media_type")),
     Field("size", INDEX | PAGE, _file("size")),
     Field("extraction_status", INDEX | PAGE, _file("extraction_status")),
-    Field("extraction_error", PAGE, _file("extraction_error")),
     Field("ocr_status", PAGE, _file("ocr_status")),
     Field("ocr_error", PAGE, _file("ocr_error")),
     Field("language", INDEX | PAGE, _file("language")),

@@ -194,9 +194,37 @@ def test_document_text_is_escaped_and_highlighted(site):
     assert "<mark>Fjordbyen</mark>" in html
 
 
+def test_a_failed_extraction_says_so_without_its_details(site):
+    """Issue 14 item 12: the error of a failed extraction may name a source URL with a
+    token or a server path; the public page and API say only that the text could not be
+    read."""
+    from sqlalchemy import update
+
+    from innsyn.store.models import Dokumentobjekt
+
+    detail = "https://arkiv.example.no/fil?token=s3cr3t-tok: HTTP 500; /var/lib/innsyn/blobs/ab"
+    with site.sessions.begin() as s:
+        s.execute(
+            update(Dokumentobjekt)
+            .where(Dokumentobjekt.dokumentbeskrivelse_id == "db_pub")
+            .values(extraction_status="failed", extraction_error=detail)
+        )
+    hit = _api(site, q="reguleringsplan")["items"][0]
+    surfaces = [
+        site.get("/dokument/db_pub").get_data(as_text=True),
+        site.get("/api/v1/dokument/db_pub").get_data(as_text=True),
+        site.get(f"/journalpost/{hit['id']}").get_data(as_text=True),
+        site.get(f"/api/v1/journalpost/{hit['id']}").get_data(as_text=True),
+    ]
+    assert "kunne ikke hentes ut" in surfaces[2], "the entry page says the text failed"
+    for shown in surfaces:
+        assert "s3cr3t" not in shown and "/var/lib" not in shown and "arkiv.example" not in shown
+
+
 def test_original_with_range_and_safe_headers(site):
     full = site.get("/dokument/db_pub/original")
     assert full.status_code == 200 and full.data == PDF_BYTES
+    assert full.headers["Cache-Control"].startswith("private")
     assert full.headers["Content-Type"] == "application/pdf"
     assert full.headers["X-Content-Type-Options"] == "nosniff"
     assert "inline" in full.headers.get("Content-Disposition", "inline")
