@@ -17,12 +17,13 @@ import ipaddress
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from innsyn.config import USER_AGENT, Settings
@@ -111,7 +112,9 @@ class _Host:
 
 
 def check_address(url: str, allow_private: bool) -> None:
-    """Raise ``BlockedAddress`` unless ``url`` is http(s) to an allowed host."""
+    """Raise ``BlockedAddress`` unless ``url`` is http(s) to an allowed host (a first,
+    early check with a clear message; the address actually connected to is checked
+    again when connecting, ``GuardedBackend``)."""
     try:
         parts = urlsplit(url)
         host, port = parts.hostname, parts.port
@@ -123,17 +126,64 @@ def check_address(url: str, allow_private: bool) -> None:
         raise BlockedAddress(f"{url}: no host in URL")
     if allow_private:
         return
+    public_address(host, port or 0, url)
+
+
+def public_address(host: str, port: int, what: str) -> str:
+    """One address of ``host`` to connect to, when every address it resolves to is a
+    global one; ``BlockedAddress`` otherwise (``what`` names the request in messages)."""
     try:
-        infos = socket.getaddrinfo(host, port or 0, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
-        raise HttpFailure(f"{url}: host {host} cannot be resolved ({exc})") from exc
+        raise HttpFailure(f"{what}: host {host} cannot be resolved ({exc})") from exc
+    if not infos:
+        raise HttpFailure(f"{what}: host {host} has no address")
     for info in infos:
         addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not addr.is_global or addr.is_multicast:
             raise BlockedAddress(
-                f"{url}: {host} resolves to {addr}, a loopback, private or reserved address "
+                f"{what}: {host} resolves to {addr}, a loopback, private or reserved address "
                 "(allowed only with INNSYN_HTTP_ALLOW_PRIVATE_ADDRESSES)"
             )
+    return str(infos[0][4][0]).split("%")[0]
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's network backend connecting only to addresses checked at that moment.
+
+    The name is resolved once, here; every address it gives must be global, and the
+    connection goes to one of those very addresses. A name that resolved to a public
+    address for ``check_address`` and to a private one a moment later (DNS rebinding)
+    is refused, for the first request and for every redirect hop. TLS still checks the
+    certificate against the name in the URL (httpcore passes it as ``server_hostname``).
+    """
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if not self.allow_private:
+            host = public_address(host, port, f"{host}:{port}")
+        return super().connect_tcp(host, port, timeout, local_address, socket_options)
+
+
+def guarded_transport(allow_private: bool) -> httpx.HTTPTransport:
+    """httpx's own transport (pooling, TLS, HTTP/1.1) whose connections go through
+    ``GuardedBackend``. httpx does not take a network backend as a parameter, so the
+    pool is given one before it has made any connection."""
+    transport = httpx.HTTPTransport()
+    pool = transport._pool
+    if not isinstance(pool, httpcore.ConnectionPool):
+        raise RuntimeError("httpx's transport has no connection pool to guard")
+    pool._network_backend = GuardedBackend(allow_private)
+    return transport
 
 
 def declared_length(value: str | None) -> int | None:
@@ -224,6 +274,7 @@ class HttpClient:
             timeout=self.policy.timeout,
             follow_redirects=False,
             headers=base_headers,
+            transport=guarded_transport(self.policy.allow_private),
         )
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import socket
 
 import pytest
 
@@ -94,6 +95,36 @@ def test_loopback_refused_unless_allowed(site):
     with pytest.raises(BlockedAddress, match="loopback, private or reserved"):
         client.get(f"{site.base}/docs/a.txt")
     assert site.count() == 0
+
+
+class RebindingResolver:
+    """A resolver for ``rebind.test`` that answers a public address first and the
+    loopback address of the test server afterwards, as a hostile DNS server would."""
+
+    def __init__(self, real):
+        self.real = real
+        self.asked = 0
+
+    def __call__(self, host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return self.real(host, port, *args, **kwargs)
+        self.asked += 1
+        address = "93.184.215.14" if self.asked == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+
+def test_dns_rebinding_is_refused_when_connecting(site, monkeypatch):
+    """Issue 14 item 5: the address is checked where the connection is made, not only
+    before: a name that turns private between the check and the connect reaches
+    nothing, for a first request and for a redirect hop."""
+    port = site.base.rsplit(":", 1)[1]
+    resolver = RebindingResolver(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    client = HttpClient(HttpPolicy(allow_private=False, retries=0))
+    with pytest.raises(BlockedAddress, match=r"127\.0\.0\.1"):
+        client.get(f"http://rebind.test:{port}/docs/a.txt")
+    assert resolver.asked >= 2, "resolved again when connecting"
+    assert site.count() == 0, "nothing reached the private address"
 
 
 @pytest.mark.parametrize(
