@@ -214,6 +214,7 @@ def _store(
             default_enhet=run.default_enhet,
             complete=bool(harvester.complete),
             direct=direct,
+            agency_scope=run.default_enhet if run.job_id is not None else None,
         ) as writer,
     ):
         for rec in reader:

@@ -108,6 +108,31 @@ BUSY_RETRIES = 5
 """Times a write refused by a busy or locked database is tried again."""
 
 
+class AgencyScope:
+    """The agencies a job's run may write and attribute records to: the job's agency and
+    every unit under it (and units the run adds under them). Agencies elsewhere come
+    from the registries and site admins, never from an agency's source."""
+
+    def __init__(self, ids: set[str]) -> None:
+        self._ids = ids
+
+    @classmethod
+    def under(cls, session: Session, root: str) -> AgencyScope:
+        ids = {root}
+        frontier = [root]
+        while frontier:
+            children = session.scalars(select(Enhet.id).where(Enhet.parent_id.in_(frontier)))
+            frontier = [c for c in children if c not in ids]
+            ids.update(frontier)
+        return cls(ids)
+
+    def __contains__(self, eid: object) -> bool:
+        return eid in self._ids
+
+    def add(self, eid: str) -> None:
+        self._ids.add(eid)
+
+
 class StoreWriter:
     """Writes one source's records into the store; see the module docstring.
 
@@ -129,6 +154,7 @@ class StoreWriter:
         complete: bool = False,
         fresh: bool | None = None,
         direct: DirectIndex | None = None,
+        agency_scope: str | None = None,
     ) -> None:
         self.source_key = source_key
         self.report = report
@@ -137,6 +163,7 @@ class StoreWriter:
         self._commit_every = settings.harvest_commit_every
         self._enhet = default_enhet
         self._session = sessions()
+        self._scope = AgencyScope.under(self._session, agency_scope) if agency_scope else None
         self._direct = direct
         self.fresh = self._source_is_empty() if fresh is None else fresh
         self._rows = FreshRows()
@@ -306,12 +333,22 @@ class StoreWriter:
 
     def _owner(self, system_id: str | None, orgnummer: str | None) -> str | None:
         eid = enhet_id(self.source_key, system_id, orgnummer)
-        if eid and self._exists(Enhet, eid):
+        if eid and (self._scope is None or eid in self._scope) and self._exists(Enhet, eid):
             return eid
         return self._enhet
 
     def _write_agency(self, rec: EnhetRecord) -> None:
+        if self._scope is not None and not self._agency_in_scope(rec):
+            self.report.counts["agencies_refused"] += 1
+            self.report.note(
+                self.report.warnings,
+                f"agency {rec.navn!r} ({rec.orgnummer or rec.system_id}) is not this job's "
+                "agency or one of its units: not written; its records go to the job's agency",
+            )
+            return
         eid, change = upsert_enhet(self._session, self.source_key, rec)
+        if self._scope is not None:
+            self._scope.add(eid)
         self._session.flush()
         if self._direct is not None and change != Change.UNCHANGED:
             self._agency_changed(change)
@@ -320,6 +357,19 @@ class StoreWriter:
         row = self._session.get(Enhet, eid)
         if row is not None:
             row.last_harvested_at = utcnow()
+
+    def _agency_in_scope(self, rec: EnhetRecord) -> bool:
+        """Whether a job may write ``rec``: an agency of its own tree, or a new one placed
+        under it (an existing agency elsewhere, or a new one outside, may not be renamed,
+        moved or made by an agency's job)."""
+        assert self._scope is not None
+        eid = enhet_id(self.source_key, rec.system_id, rec.orgnummer)
+        if eid is None:
+            return False
+        if self._session.get(Enhet, eid) is not None:
+            return eid in self._scope
+        parent = enhet_id(self.source_key, rec.parent_system_id, rec.parent_orgnummer)
+        return parent is not None and parent in self._scope
 
     def _write_case(self, rec: SaksmappeRecord, careful: bool) -> None:
         sid = saksmappe_id(self.source_key, rec.system_id)

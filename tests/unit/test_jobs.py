@@ -127,3 +127,73 @@ def test_a_new_job_never_inherits_a_deleted_jobs_records(offline_settings, tmp_p
     run_job(offline_settings, sessions, second_id, worker="test", trigger="manual")
     assert entries(first_key) == held, "the old job's records are untouched"
     assert entries(second_key) == 0
+
+
+def test_a_jobs_source_writes_only_its_own_agencys_tree(offline_settings, tmp_path):
+    """Issue 14 item 8: agency records in an agency's source may change that agency and
+    its units, and add units under them; renaming or re-parenting another agency, or
+    inventing one elsewhere, is a warning, and records naming another agency are
+    attributed to the job's own."""
+    from sqlalchemy import select
+
+    from innsyn.harvest.pipeline import RunContext, harvest
+    from innsyn.harvest.records import EnhetRecord, JournalpostRecord
+    from innsyn.harvest.values import enhet_id
+    from innsyn.store.models import Journalpost
+
+    oslo, bergen = enhet_id("", None, "974778807"), enhet_id("", None, "964338531")
+    assert oslo and bergen
+    site = Actor("user:site", "site_admin", None)
+    sessions = store(offline_settings)
+    with sessions.begin() as s:
+        s.add_all(
+            [
+                Enhet(id=oslo, navn="Oslo kommune", orgnummer="974778807"),
+                Enhet(id=bergen, navn="Bergen kommune", orgnummer="964338531"),
+            ]
+        )
+    with sessions.begin() as s:
+        job = _job(s, offline_settings, site, str(tmp_path), agency_id=oslo, harvester="noark5")
+        job_id, key = job.id, job.source_key
+
+    class Records:
+        name, location, complete = "list", "memory", False
+
+        def records(self):
+            yield EnhetRecord(system_id="b", navn="Bergen (overtatt)", orgnummer="964338531")
+            yield EnhetRecord(system_id="x", navn="Oppdiktet etat")
+            yield EnhetRecord(
+                system_id="u",
+                navn="Oslo byarkiv",
+                orgnummer="987654321",
+                parent_orgnummer="974778807",
+            )
+            yield EnhetRecord(system_id="o", navn="Oslo kommune (ny)", orgnummer="974778807")
+            yield JournalpostRecord(
+                system_id="J1", offentlig_tittel="Brev", enhet_orgnummer="964338531"
+            )
+            yield JournalpostRecord(
+                system_id="J2", offentlig_tittel="Brev", enhet_orgnummer="987654321"
+            )
+
+    run = RunContext(
+        offline_settings,
+        sessions,
+        key,
+        default_enhet=oslo,
+        job_id=job_id,
+        extract=False,
+        index=False,
+    )
+    report = harvest(Records(), run)
+    assert report.counts["agencies_refused"] == 2
+    assert any("Bergen (overtatt)" in w for w in report.warnings)
+    with sessions() as s:
+        names = {e.navn: e.parent_id for e in s.scalars(select(Enhet))}
+        owners = {j.system_id: j.enhet_id for j in s.scalars(select(Journalpost))}
+    assert "Bergen kommune" in names and "Bergen (overtatt)" not in names
+    assert "Oppdiktet etat" not in names
+    assert names["Oslo byarkiv"] == oslo, "a new unit under the job's agency is fine"
+    assert "Oslo kommune (ny)" in names, "the job's own agency may be renamed by it"
+    assert owners["J1"] == oslo, "an entry naming another agency goes to the job's"
+    assert owners["J2"] == enhet_id("", None, "987654321")
