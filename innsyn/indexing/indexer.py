@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from opensearchpy import OpenSearch
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
@@ -110,13 +110,23 @@ def _actions(
 
 
 def _mark_indexed(
-    session: Session, model: IndexedModel, ids: list[str], started: dt.datetime
+    session: Session, model: IndexedModel, read: dict[str, dt.datetime], started: dt.datetime
 ) -> None:
+    """Mark the rows in ``read`` (id: the ``updated_at`` their documents were built from)
+    indexed at ``started``, each only while its ``updated_at`` is still that value.
+
+    A row written meanwhile keeps waiting, whatever its ``updated_at`` says: a writer
+    whose transaction took its time stamp before ``started`` but committed after the row
+    was read would otherwise be marked indexed with the old document in the index (the
+    race a time comparison alone cannot see)."""
+    if not read:
+        return
+    table: Table = cast(Table, model.__table__)
     session.execute(
-        update(model)
-        .where(model.id.in_(ids), model.updated_at <= started)
-        .values(last_indexed_at=started)
-        .execution_options(synchronize_session=False)
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.updated_at == bindparam("row_read"))
+        .values(last_indexed_at=started),
+        [{"row_id": rid, "row_read": when} for rid, when in read.items()],
     )
     session.commit()
 
@@ -145,16 +155,17 @@ def _index_where(
         return kind.build(texts, row)
 
     clauses = list(where) + ([model.deleted_at.is_(None)] if skip_deleted else [])
-    in_flight: tuple[Future[bulk.BulkResult], dt.datetime, int, int] | None = None
+    in_flight: tuple[Future[bulk.BulkResult], dt.datetime, int, dict[str, dt.datetime]] | None
+    in_flight = None
 
     def settle(session: Session) -> None:
         assert in_flight is not None
-        future, started, deletes, count = in_flight
+        future, started, deletes, read = in_flight
         result = future.result()
         report.add(result, deletes)
-        if result.ok_ids:
-            _mark_indexed(session, model, result.ok_ids, started)
-        progress.advance(count)
+        ok = set(result.ok_ids)
+        _mark_indexed(session, model, {i: t for i, t in read.items() if i in ok}, started)
+        progress.advance(len(read))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as pool:
         for session, batch in _batches(sessions, kind, clauses):
@@ -163,7 +174,7 @@ def _index_where(
             if in_flight is not None:
                 settle(session)
             future = pool.submit(bulk.write, client, actions, settings.bulk_chunk_size)
-            in_flight = (future, started, deletes, len(batch))
+            in_flight = (future, started, deletes, {row.id: row.updated_at for row in batch})
         if in_flight is not None:
             with sessions() as session:
                 settle(session)

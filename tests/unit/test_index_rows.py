@@ -143,3 +143,44 @@ def test_waiting_rows_are_found_through_the_pending_indexes(offline_settings):
     assert "USING INDEX ix_journalpost_pending" in plans["journalpost"], plans
     assert "USING INDEX ix_saksmappe_pending" in plans["journalpost"], plans
     assert "USING INDEX ix_saksmappe_pending" in plans["saksmappe"], plans
+
+
+def test_a_row_written_while_it_was_being_indexed_stays_pending(offline_settings):
+    """The catch-up marking race: a writer stamps updated_at before the catch-up starts but
+    commits after the catch-up read the row. The row must stay pending (its new content is
+    not in the index), though its updated_at is older than the catch-up's start."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from innsyn.indexing.indexer import _mark_indexed
+    from innsyn.store.models import Journalpost
+    from tests.factories import add_entry, store
+
+    sessions = store(offline_settings)
+    with sessions.begin() as s:
+        changed = add_entry(s, "Tittel som endres")
+        steady = add_entry(s, "Tittel som står")
+        ids = (changed.id, steady.id)
+    with sessions() as s:
+        read = {
+            row.id: row.updated_at
+            for row in s.scalars(select(Journalpost).where(Journalpost.id.in_(ids)))
+        }
+    writer_stamp = read[ids[0]] + dt.timedelta(microseconds=1)
+    started = writer_stamp + dt.timedelta(seconds=1)  # the writer's stamp is older
+    with sessions.begin() as s:  # ...but its commit lands after the read
+        s.execute(
+            update(Journalpost)
+            .where(Journalpost.id == ids[0])
+            .values(offentlig_tittel="Ny tittel", updated_at=writer_stamp)
+        )
+    with sessions() as s:
+        _mark_indexed(s, Journalpost, read, started)
+    with sessions() as s:
+        marks = {
+            row.id: row.last_indexed_at
+            for row in s.scalars(select(Journalpost).where(Journalpost.id.in_(ids)))
+        }
+    assert marks[ids[1]] == started, "a row unchanged since it was read is marked"
+    assert marks[ids[0]] is None, "the row written meanwhile still waits for the index"
