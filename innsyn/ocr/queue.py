@@ -222,16 +222,11 @@ class OcrQueue:
 
     def complete(self, sha256: str) -> OcrStatus:
         """Every page has an outcome: write the document's text and hand it to the files.
+        (A catch-up that read the entries before this commit does not mark them indexed:
+        it marks only rows whose ``updated_at`` is still the one it read.)"""
+        return retry_busy(lambda: self._complete(sha256))
 
-        The entries are stamped again once the text is committed: an index catch-up that
-        read them before the commit, but started after the first stamp, marks them indexed
-        with the old text; the second stamp keeps them due for the next catch-up."""
-        status, entry_ids = retry_busy(lambda: self._complete(sha256))
-        if entry_ids:
-            retry_busy(lambda: _stamp(self.sessions, entry_ids))
-        return status
-
-    def _complete(self, sha256: str) -> tuple[OcrStatus, set[str]]:
+    def _complete(self, sha256: str) -> OcrStatus:
         with self.sessions.begin() as s:
             task = s.get_one(OcrTask, sha256)
             pages = {p.page: p for p in s.scalars(select(OcrPage).where(OcrPage.sha256 == sha256))}
@@ -255,8 +250,8 @@ class OcrQueue:
                 ex.text_sha256 = text_ref
                 ex.text_chars = len(text)
                 ex.language = language
-            entry_ids = _hand_to_files(s, sha256, status, error, text_ref, len(text), language)
-        return status, entry_ids
+            _hand_to_files(s, sha256, status, error, text_ref, len(text), language)
+        return status
 
 
 def _verdict(
@@ -320,13 +315,6 @@ def _hand_to_files(
     )
     s.execute(update(Journalpost).where(Journalpost.id.in_(entry_ids)).values(updated_at=now))
     return entry_ids
-
-
-def _stamp(sessions: sessionmaker[Session], entry_ids: set[str]) -> None:
-    with sessions.begin() as s:
-        s.execute(
-            update(Journalpost).where(Journalpost.id.in_(entry_ids)).values(updated_at=utcnow())
-        )
 
 
 def backlog(sessions: sessionmaker[Session]) -> OcrBacklog:

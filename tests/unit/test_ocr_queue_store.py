@@ -80,9 +80,6 @@ def test_pages_read_before_a_worker_died_are_not_read_again(env):
             assert "møteprotokoll" in text
             assert obj.updated_at > OLD
         assert all(s.get_one(Journalpost, f"jp{n}").updated_at > OLD for n in (1, 2, 3))
-        # stamped again after the text was committed (a catch-up racing the commit)
-        text_written = s.get_one(Dokumentobjekt, "do1").updated_at
-        assert s.get_one(Journalpost, "jp1").updated_at > text_written
         failed = s.get_one(Dokumentobjekt, "do3")
         assert failed.ocr_status == OcrStatus.FAILED and failed.text_sha256 is None
         assert failed.ocr_error == "OCR read 0 of 1 pages; page 1: timed out after 180 s"
