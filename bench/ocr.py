@@ -187,7 +187,7 @@ def _time_to_searchable(opts: BenchOptions, pages: int, parallel: int) -> dict[s
     from harvesters.documents import DocumentsHarvester
     from innsyn.harvest.pipeline import RunContext, harvest
     from innsyn.http_client import HttpClient, HttpPolicy
-    from innsyn.ocr.service import index_catch_up
+    from innsyn.ocr.background import index_catch_up
     from tests.httpsource import DocumentSite
     from web import create_app
 

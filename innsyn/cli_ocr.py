@@ -40,8 +40,8 @@ def ocr() -> None:
 def run_cmd(concurrency: int | None, follow: bool, no_index: bool) -> None:
     """Read the queued pages; the index catches up after each document. SIGTERM/SIGINT
     kill the pages in hand; the next run resumes with them."""
+    from innsyn.ocr.background import index_catch_up
     from innsyn.ocr.engine import OcrToolMissing, check_tools
-    from innsyn.ocr.service import index_catch_up
     from innsyn.ocr.worker import OcrWorker
     from innsyn.store.blobs import BlobStore
 
@@ -99,7 +99,7 @@ def status_cmd(as_json: bool) -> None:
 @ocr.command("retry")
 def retry_cmd() -> None:
     """Queue the failed pages of partly read and failed documents again."""
-    from innsyn.ocr.service import retry_failed
+    from innsyn.ocr.background import retry_failed
 
     with one_line_errors("ocr retry"):
         count = retry_failed(_sessions(Settings()))

@@ -8,7 +8,7 @@ process; the database lease covers other processes. A run missed while no schedu
 was running is made up once at start, and runs left ``running`` by dead processes of
 this host are closed as abandoned (``innsyn.harvest.runs``). ``stop()`` (SIGTERM) lets
 running harvests commit the batch in hand, marks them interrupted and returns.
-The OCR queue is read in a thread of the same process (``innsyn.ocr.service``, its own
+The OCR queue is read in a thread of the same process (``innsyn.ocr.background``, its own
 concurrency ``INNSYN_OCR_CONCURRENCY``; 0 leaves it to ``innsyn ocr run`` elsewhere).
 """
 
@@ -152,11 +152,11 @@ class JobScheduler:
 
     def serve(self, until: Callable[[], bool] | None = None) -> None:
         """Run until ``stop()`` (or ``until()`` says so); then wait for running harvests."""
-        from innsyn.ocr.service import OcrService
+        from innsyn.ocr.background import OcrThread
 
         self.scheduler.start()
         self.echo(f"scheduler {self.worker} started")
-        ocr = OcrService(
+        ocr = OcrThread(
             self.settings, self.sessions, self.echo, self.settings.scheduler_poll_seconds
         )
         ocr.start()

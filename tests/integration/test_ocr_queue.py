@@ -21,8 +21,8 @@ from harvesters.documents import DocumentsHarvester
 from innsyn.cli import main
 from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.http_client import HttpClient, HttpPolicy
+from innsyn.ocr.background import index_catch_up, retry_failed
 from innsyn.ocr.queue import backlog
-from innsyn.ocr.service import index_catch_up, retry_failed
 from innsyn.ocr.status import OcrStatus, PageStatus
 from innsyn.ocr.worker import OcrWorker
 from innsyn.store.blobs import BlobStore

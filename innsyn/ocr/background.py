@@ -1,4 +1,4 @@
-"""The OCR worker as a service: in a thread of ``innsyn scheduler``, with the index
+"""The OCR worker in the background: in a thread of ``innsyn scheduler``, with the index
 caught up after each document's text arrives, and the queue's retry of failed pages."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def index_catch_up(settings: Settings, sessions: sessionmaker[Session], echo: Ec
     return _catch_up
 
 
-class OcrService:
+class OcrThread:
     """An ``OcrWorker`` reading in a background thread until stopped."""
 
     def __init__(
