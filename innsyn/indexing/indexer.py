@@ -28,7 +28,7 @@ from innsyn.indexing import bulk, rows
 from innsyn.indexing.documents import DocumentTexts
 from innsyn.indexing.mappings import index_body
 from innsyn.indexing.names import new_index_name
-from innsyn.kinds import INDEXED, IndexedModel, IndexKind
+from innsyn.kinds import INDEXED, IndexKind
 from innsyn.progress import Progress, ProgressCallback
 from innsyn.store.models import utcnow
 
@@ -109,25 +109,56 @@ def _actions(
     return actions, deletes
 
 
+Stamp = tuple[dt.datetime, dt.datetime | None]
+"""What a document was built from: its row's ``updated_at`` and its lender's."""
+
+
+def _stamps(kind: IndexKind[Any], batch: list[Any]) -> dict[str, Stamp]:
+    lender = kind.lender
+    return {
+        row.id: (row.updated_at, lender.stamp(row) if lender is not None else None)
+        for row in batch
+    }
+
+
 def _mark_indexed(
-    session: Session, model: IndexedModel, read: dict[str, dt.datetime], started: dt.datetime
+    session: Session, kind: IndexKind[Any], read: dict[str, Stamp], started: dt.datetime
 ) -> None:
-    """Mark the rows in ``read`` (id: the ``updated_at`` their documents were built from)
-    indexed at ``started``, each only while its ``updated_at`` is still that value.
+    """Mark the rows in ``read`` (id: the stamps their documents were built from)
+    indexed at ``started``, each only while its ``updated_at`` is still the one read and
+    so is its lender's (an entry's case).
 
     A row written meanwhile keeps waiting, whatever its ``updated_at`` says: a writer
     whose transaction took its time stamp before ``started`` but committed after the row
     was read would otherwise be marked indexed with the old document in the index (the
-    race a time comparison alone cannot see)."""
+    race a time comparison alone cannot see). The same holds one level up: an entry
+    whose case was written that way carries the case's old title in its document, and
+    the case's newer ``updated_at`` does not send it round again."""
     if not read:
         return
-    table: Table = cast(Table, model.__table__)
-    session.execute(
+    table: Table = cast(Table, kind.model.__table__)
+    mark = (
         update(table)
         .where(table.c.id == bindparam("row_id"), table.c.updated_at == bindparam("row_read"))
-        .values(last_indexed_at=started),
-        [{"row_id": rid, "row_read": when} for rid, when in read.items()],
+        .values(last_indexed_at=started)
     )
+    plain = [{"row_id": i, "row_read": own} for i, (own, lent) in read.items() if lent is None]
+    if plain:
+        session.execute(mark, plain)
+    lender = kind.lender
+    guarded = [
+        {"row_id": i, "row_read": own, "lent_read": lent}
+        for i, (own, lent) in read.items()
+        if lent is not None
+    ]
+    if guarded and lender is not None:
+        other: Table = cast(Table, lender.model.__table__)
+        unchanged = (
+            select(other.c.id)
+            .where(other.c.id == table.c[lender.key], other.c.updated_at == bindparam("lent_read"))
+            .exists()
+        )
+        session.execute(mark.where(unchanged), guarded)
     session.commit()
 
 
@@ -155,7 +186,7 @@ def _index_where(
         return kind.build(texts, row)
 
     clauses = list(where) + ([model.deleted_at.is_(None)] if skip_deleted else [])
-    in_flight: tuple[Future[bulk.BulkResult], dt.datetime, int, dict[str, dt.datetime]] | None
+    in_flight: tuple[Future[bulk.BulkResult], dt.datetime, int, dict[str, Stamp]] | None
     in_flight = None
 
     def settle(session: Session) -> None:
@@ -164,7 +195,7 @@ def _index_where(
         result = future.result()
         report.add(result, deletes)
         ok = set(result.ok_ids)
-        _mark_indexed(session, model, {i: t for i, t in read.items() if i in ok}, started)
+        _mark_indexed(session, kind, {i: t for i, t in read.items() if i in ok}, started)
         progress.advance(len(read))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as pool:
@@ -174,7 +205,7 @@ def _index_where(
             if in_flight is not None:
                 settle(session)
             future = pool.submit(bulk.write, client, actions, settings.bulk_chunk_size)
-            in_flight = (future, started, deletes, {row.id: row.updated_at for row in batch})
+            in_flight = (future, started, deletes, _stamps(kind, batch))
         if in_flight is not None:
             with sessions() as session:
                 settle(session)

@@ -154,6 +154,7 @@ def test_a_row_written_while_it_was_being_indexed_stays_pending(offline_settings
     from sqlalchemy import select, update
 
     from innsyn.indexing.indexer import _mark_indexed
+    from innsyn.kinds import JOURNALPOST
     from innsyn.store.models import Journalpost
     from tests.factories import add_entry, store
 
@@ -167,6 +168,7 @@ def test_a_row_written_while_it_was_being_indexed_stays_pending(offline_settings
             row.id: row.updated_at
             for row in s.scalars(select(Journalpost).where(Journalpost.id.in_(ids)))
         }
+    stamps = {i: (t, None) for i, t in read.items()}
     writer_stamp = read[ids[0]] + dt.timedelta(microseconds=1)
     started = writer_stamp + dt.timedelta(seconds=1)  # the writer's stamp is older
     with sessions.begin() as s:  # ...but its commit lands after the read
@@ -176,7 +178,7 @@ def test_a_row_written_while_it_was_being_indexed_stays_pending(offline_settings
             .values(offentlig_tittel="Ny tittel", updated_at=writer_stamp)
         )
     with sessions() as s:
-        _mark_indexed(s, Journalpost, read, started)
+        _mark_indexed(s, JOURNALPOST, stamps, started)
     with sessions() as s:
         marks = {
             row.id: row.last_indexed_at
@@ -184,3 +186,51 @@ def test_a_row_written_while_it_was_being_indexed_stays_pending(offline_settings
         }
     assert marks[ids[1]] == started, "a row unchanged since it was read is marked"
     assert marks[ids[0]] is None, "the row written meanwhile still waits for the index"
+
+
+def test_an_entry_whose_case_was_written_while_it_was_being_indexed_stays_pending(
+    offline_settings,
+):
+    """The same race one level up: the entry's document carries its case's title. A writer
+    changes the case (say, screens its title) with a stamp older than the catch-up's start
+    but commits after the catch-up read the entry with its case. The entry's own row did
+    not change, yet it must not be marked indexed: the index holds the case's old title in
+    it, and the case's stamp, older than the mark, would never send it round again."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from innsyn.indexing import rows
+    from innsyn.indexing.indexer import _mark_indexed, _stamps
+    from innsyn.kinds import JOURNALPOST
+    from innsyn.store.models import Journalpost, Saksmappe
+    from tests.factories import add_entry, store
+
+    sessions = store(offline_settings)
+    with sessions.begin() as s:
+        ids = (add_entry(s, "Inngående brev").id, add_entry(s, "Utgående brev").id)
+    with sessions() as s:
+        where = [Journalpost.id.in_(ids)]
+        batch = JOURNALPOST.load(s, where, "", 10, rows.Agencies(s))
+    by_id = {row.id: row for row in batch}
+    read = _stamps(JOURNALPOST, batch)
+    case_read = by_id[ids[0]].saksmappe.updated_at
+    assert read[ids[0]] == (by_id[ids[0]].updated_at, case_read)
+    writer_stamp = case_read + dt.timedelta(microseconds=1)
+    started = writer_stamp + dt.timedelta(seconds=1)
+    with sessions.begin() as s:
+        s.execute(
+            update(Saksmappe)
+            .where(Saksmappe.id == by_id[ids[0]].saksmappe_id)
+            .values(offentlig_tittel="Tittel skjermet etterpå", updated_at=writer_stamp)
+        )
+    with sessions() as s:
+        _mark_indexed(s, JOURNALPOST, read, started)
+    with sessions() as s:
+        marks = dict(
+            s.execute(select(Journalpost.id, Journalpost.last_indexed_at).where(*where)).all()
+        )
+        pending = set(s.scalars(select(Journalpost.id).where(*where, *JOURNALPOST.stale())))
+    assert marks[ids[1]] == started, "an entry whose case did not change is marked"
+    assert marks[ids[0]] is None, "the entry of the case written meanwhile still waits"
+    assert pending == {ids[0]}
