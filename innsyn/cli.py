@@ -180,6 +180,10 @@ from innsyn.cli_ocr import ocr as _ocr_group  # noqa: E402
 
 main.add_command(_ocr_group)
 
+from innsyn.cli_keys import keys as _keys_group  # noqa: E402
+
+main.add_command(_keys_group)
+
 
 if __name__ == "__main__":
     main()

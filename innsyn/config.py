@@ -298,6 +298,13 @@ class Settings(BaseSettings):
         description="Development only: accept a short or well-known INNSYN_SECRET_KEY. "
         "Anyone who knows the key can sign an admin session and decrypt job credentials.",
     )
+    previous_secret_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Earlier secret keys (comma-separated), while rotating: job credentials "
+        "encrypted with one of them are still read, and `innsyn keys rotate` re-encrypts "
+        "them with INNSYN_SECRET_KEY. They never sign or accept admin sessions. Remove them "
+        "once the rotation has run.",
+    )
 
     @model_validator(mode="after")
     def _strong_secret_key(self) -> Settings:
@@ -311,9 +318,9 @@ class Settings(BaseSettings):
                 )
         return self
 
-    @field_validator("opensearch_urls", mode="before")
+    @field_validator("opensearch_urls", "previous_secret_keys", mode="before")
     @classmethod
-    def _split_urls(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             stripped = value.strip()
             if stripped.startswith("["):

@@ -116,8 +116,7 @@ Stamp = tuple[dt.datetime, dt.datetime | None]
 def _stamps(kind: IndexKind[Any], batch: list[Any]) -> dict[str, Stamp]:
     lender = kind.lender
     return {
-        row.id: (row.updated_at, lender.stamp(row) if lender is not None else None)
-        for row in batch
+        row.id: (row.updated_at, lender.stamp(row) if lender is not None else None) for row in batch
     }
 
 
