@@ -36,27 +36,41 @@ def expand_year(year: int) -> int:
 
 
 def _plausible_year(value: str) -> bool:
-    return len(value) in (2, 4) and (len(value) == 2 or 1900 <= int(value) <= 2100)
+    return len(value) in (2, 4) and (len(value) == 2 or 1800 <= int(value) <= 2100)
+
+
+def case_readings(text: str) -> list[CaseNumber]:
+    """Every case/entry number ``text`` can be, the likeliest first (empty: none).
+
+    ``2024/123`` and ``24/123`` have one reading. ``07/1974`` has two: case 2007/1974 (a
+    two-digit year, as short case numbers are written) and case 1974/7 (sequence before
+    year); a zero-padded two-digit first part makes the short year the likelier one, and
+    so does any two-digit first part (``12/2020`` is 2012/2020 before 2020/12).
+    """
+    match = _PATTERN.match(text)
+    if not match:
+        return []
+    first, second, entry = match.groups()
+    entry_no = int(entry) if entry else None
+    found: list[CaseNumber] = []
+    if len(first) == 4 and _plausible_year(first):
+        found.append(CaseNumber(int(first), int(second), entry_no))
+    elif len(first) == 2:
+        found.append(CaseNumber(expand_year(int(first)), int(second), entry_no))
+    if len(second) == 4 and _plausible_year(second) and entry is None:
+        found.append(CaseNumber(int(second), int(first)))
+    unique: list[CaseNumber] = []
+    for number in found:
+        if number.seq > 0 and number not in unique:
+            unique.append(number)
+    return unique
 
 
 def parse_case_number(text: str) -> CaseNumber | None:
-    """``CaseNumber`` for a case/entry number in any usual spelling, else ``None``."""
-    match = _PATTERN.match(text)
-    if not match:
-        return None
-    first, second, entry = match.groups()
-    entry_no = int(entry) if entry else None
-    if _plausible_year(first) and len(first) == 4:
-        year, seq = int(first), int(second)
-    elif len(second) == 4 and _plausible_year(second) and entry is None:
-        year, seq = int(second), int(first)
-    elif len(first) == 2:
-        year, seq = expand_year(int(first)), int(second)
-    else:
-        return None
-    if seq == 0:
-        return None
-    return CaseNumber(year, seq, entry_no)
+    """The likeliest ``CaseNumber`` of a case/entry number in any usual spelling, else
+    ``None`` (``case_readings`` gives every reading)."""
+    readings = case_readings(text)
+    return readings[0] if readings else None
 
 
 def variants(year: int | None, seq: int | None, entry: int | None = None) -> list[str]:

@@ -8,6 +8,7 @@ retention window, and are never highlighted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from innsyn.public.shapes import ENTRY
@@ -15,6 +16,7 @@ from innsyn.search.params import PERIODS, SearchParams
 from innsyn.search.query_parser import (
     And,
     CaseRef,
+    DateRef,
     Node,
     Not,
     Or,
@@ -101,11 +103,50 @@ def _with_sensitive(
     }
 
 
+READING_BOOSTS = (10.0, 6.0, 4.0)
+"""Boost of a case number's readings, the likeliest first (``07/1974``: 2007/1974, then
+1974/7): every reading is searched, the likelier ones rank above."""
+
+
+def _text_phrase(text: str) -> dict[str, Any]:
+    """A number as it may stand in titles and text: as typed (``22.10.09`` is one token
+    to the analyzer) and as its parts without leading zeros, adjacent (``07/1974`` in a
+    title reading ``gnr 7/1974``)."""
+    numbers = re.findall(r"\d+", text)
+    parts = " ".join(p.lstrip("0") or "0" for p in numbers)
+    zeros = parts != " ".join(numbers)
+    spellings = [text] + ([parts] if zeros else [])
+    return {
+        "bool": {
+            "should": [
+                {"multi_match": {"query": q, "fields": PUBLIC_FIELDS, "type": "phrase", "slop": 1}}
+                for q in spellings
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _number_readings(node: CaseRef) -> list[dict[str, Any]]:
+    """A case number's readings (``saksnummer_search``) and the number read as text: a
+    property number (gnr/bnr) or a number in a title."""
+    out: list[dict[str, Any]] = [
+        {"match": {"saksnummer_search": {"query": str(number), "boost": boost}}}
+        for number, boost in zip(node.readings, READING_BOOSTS, strict=False)
+    ]
+    out.append(_text_phrase(node.text))
+    return out
+
+
 def node_query(node: Node, since: str) -> dict[str, Any]:
     """The query for one node of the parsed query."""
     if isinstance(node, Word):
-        public = {"multi_match": {"query": node.text, "fields": PUBLIC_FIELDS}}
-        sensitive = {"multi_match": {"query": node.text, "fields": SENSITIVE_FIELDS}}
+        # a word with punctuation inside (``HYTTE,LIARVATNET``) is split by the field's
+        # analyzer, as it was when indexed; every part must match
+        public = {"multi_match": {"query": node.text, "fields": PUBLIC_FIELDS, "operator": "and"}}
+        sensitive = {
+            "multi_match": {"query": node.text, "fields": SENSITIVE_FIELDS, "operator": "and"}
+        }
         return _with_sensitive(public, sensitive, since)
     if isinstance(node, Phrase):
         public = {"multi_match": {"query": node.text, "fields": PUBLIC_FIELDS, "type": "phrase"}}
@@ -121,18 +162,15 @@ def node_query(node: Node, since: str) -> dict[str, Any]:
             }
         }
     if isinstance(node, CaseRef):
+        return {"bool": {"should": _number_readings(node), "minimum_should_match": 1}}
+    if isinstance(node, DateRef):
+        day = node.date.isoformat()
         return {
             "bool": {
                 "should": [
-                    {"match": {"saksnummer_search": {"query": str(node.number), "boost": 10}}},
-                    {
-                        "multi_match": {
-                            "query": node.text.replace("/", " "),
-                            "fields": PUBLIC_FIELDS,
-                            "type": "phrase",
-                            "slop": 1,
-                        }
-                    },
+                    {"term": {"journaldato": {"value": day, "boost": 4}}},
+                    {"term": {"dokumentets_dato": {"value": day, "boost": 3}}},
+                    _text_phrase(node.text),
                 ],
                 "minimum_should_match": 1,
             }
@@ -228,11 +266,57 @@ def sort_clause(sort: str) -> list[dict[str, Any]]:
     ]
 
 
+TITLE_PHRASE_BOOST = 5.0
+"""Weight of the whole query standing as a phrase in an entry's title: a title pasted in
+ranks its own entry above entries that only share its words (or its case number)."""
+
+
+def _title_words(node: Node) -> list[str]:
+    """The query's words in order, as they would stand in a title (excluded words, OR
+    alternatives and prefixes left out)."""
+    if isinstance(node, Word | Phrase | CaseRef | DateRef):
+        return [node.text]
+    if isinstance(node, And):
+        return [w for n in node.nodes for w in _title_words(n)]
+    return []
+
+
+def title_boost(node: Node | None, typed: str = "") -> list[dict[str, Any]]:
+    """Optional clauses scoring entries whose title holds the whole query as a phrase, and
+    higher still those whose title is the query itself, in any letter case (empty for a
+    query of one word: the field weights already rank titles first)."""
+    words = _title_words(node) if node is not None else []
+    if len(words) < 2:
+        return []
+    text = " ".join(words)
+    out: list[dict[str, Any]] = [
+        {"match_phrase": {"offentlig_tittel.exact": {"query": text, "boost": TITLE_PHRASE_BOOST}}}
+    ]
+    whole = " ".join(typed.split())
+    if whole:
+        out.append(
+            {
+                "term": {
+                    "offentlig_tittel.keyword": {
+                        "value": whole,
+                        "case_insensitive": True,
+                        "boost": TITLE_PHRASE_BOOST,
+                    }
+                }
+            }
+        )
+    return out
+
+
 def _matching(
     node: Node | None, params: SearchParams, now: dt.datetime, since: str
 ) -> dict[str, Any]:
     must = [node_query(node, since)] if node is not None else [{"match_all": {}}]
-    return {"bool": {"must": must, "filter": filters(params, now)}}
+    out: dict[str, Any] = {"must": must, "filter": filters(params, now)}
+    should = title_boost(node, params.q or "")
+    if should:
+        out["should"] = should
+    return {"bool": out}
 
 
 def search_body(

@@ -15,6 +15,7 @@ from innsyn.search.query_builder import node_query, search_body, visibility_filt
 from innsyn.search.query_parser import (
     And,
     CaseRef,
+    DateRef,
     Not,
     Or,
     Phrase,
@@ -35,7 +36,36 @@ NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
         ("vei OR veg | gate", Or((Word("vei"), Word("veg"), Word("gate")))),
         ("(vei | veg) bom", And((Or((Word("vei"), Word("veg"))), Word("bom")))),
         ("bygg*", Prefix("bygg")),
-        ("24/0123-4", CaseRef("24/0123-4", CaseNumber(2024, 123, 4))),
+        ("24/0123-4", CaseRef("24/0123-4", (CaseNumber(2024, 123, 4),))),
+        # issue 15: a pasted journal title's spaced dash is punctuation, not an exclusion
+        (
+            "31/595 LOKAL GODKJENNING AV FORETAK - FORSTØTNINGSMUR",
+            And(
+                (
+                    CaseRef("31/595", (CaseNumber(2031, 595),)),
+                    Word("LOKAL"),
+                    Word("GODKJENNING"),
+                    Word("AV"),
+                    Word("FORETAK"),
+                    Word("FORSTØTNINGSMUR"),
+                )
+            ),
+        ),
+        ("Søknad om ferie -", And((Word("Søknad"), Word("om"), Word("ferie")))),
+        ("Svar – avslag — klage", And((Word("Svar"), Word("avslag"), Word("klage")))),
+        ("Nord-Fron", Word("Nord-Fron")),
+        ("(-klage bygg)", And((Not(Word("klage")), Word("bygg")))),
+        ('-"klage på vedtak" bygg', And((Not(Phrase("klage på vedtak")), Word("bygg")))),
+        # words joined by punctuation stay one word, split by the index's analyzer
+        ("HYTTE,LIARVATNET", Word("HYTTE,LIARVATNET")),
+        ("«Ny skole», anbud.", And((Word("Ny"), Word("skole"), Word("anbud")))),
+        ("hytte,lia*", And((Word("hytte"), Prefix("lia")))),
+        # every reading of an ambiguous number, the likeliest first
+        ("07/1974", CaseRef("07/1974", (CaseNumber(2007, 1974), CaseNumber(1974, 7)))),
+        ("12/2020", CaseRef("12/2020", (CaseNumber(2012, 2020), CaseNumber(2020, 12)))),
+        ("123/2024", CaseRef("123/2024", (CaseNumber(2024, 123),))),
+        ("22.10.09", DateRef("22.10.09", dt.date(2009, 10, 22))),
+        ("31.02.2020", Word("31.02.2020")),
         ("gnr 12 bnr 34", Property(12, 34)),
         ("Gnr. 5/Bnr. 7", Property(5, 7)),
         ("((ubalansert", Word("ubalansert")),
@@ -86,6 +116,27 @@ def test_case_number_query():
     assert q["bool"]["should"][0] == {
         "match": {"saksnummer_search": {"query": "2024/123-4", "boost": 10}}
     }
+
+
+def test_an_ambiguous_number_is_searched_in_every_reading():
+    should = node_query(parse_query("07/1974"), "")["bool"]["should"]
+    cases = [c["match"]["saksnummer_search"] for c in should if "match" in c]
+    assert cases == [{"query": "2007/1974", "boost": 10}, {"query": "1974/7", "boost": 6}]
+    text = [m["multi_match"] for c in should if "bool" in c for m in c["bool"]["should"]]
+    assert [t["query"] for t in text] == ["07/1974", "7 1974"]
+    assert {t["type"] for t in text} == {"phrase"}
+
+
+def test_a_date_is_searched_as_a_date_and_as_text():
+    should = node_query(parse_query("22.10.09"), "")["bool"]["should"]
+    assert {"term": {"journaldato": {"value": "2009-10-22", "boost": 4}}} in should
+    text = [m["multi_match"]["query"] for c in should if "bool" in c for m in c["bool"]["should"]]
+    assert text == ["22.10.09", "22 10 9"]
+
+
+def test_a_word_with_punctuation_inside_needs_every_part():
+    public = node_query(Word("HYTTE,LIARVATNET"), "")["bool"]["should"][0]["multi_match"]
+    assert public["query"] == "HYTTE,LIARVATNET" and public["operator"] == "and"
 
 
 def test_body_always_has_visibility_filter_and_no_sensitive_source():
@@ -189,3 +240,35 @@ def test_repeated_single_arguments_take_the_first_value_and_lists_take_all():
     assert params.enhet == ["en_1", "en_2"]
     assert params.date_ranges == {"journaldato": (dt.date(2024, 1, 1), None)}
     assert parse_params(MultiDict([("size", ""), ("size", "7")]), 500).size == 20
+
+
+def test_a_pasted_title_is_boosted_as_a_phrase_and_as_the_whole_title():
+    from innsyn.search.query_builder import TITLE_PHRASE_BOOST, title_boost
+
+    typed = "31/595 LOKAL GODKJENNING AV FORETAK - FORSTØTNINGSMUR"
+    phrase, whole = title_boost(parse_query(typed), typed)
+    assert phrase == {
+        "match_phrase": {
+            "offentlig_tittel.exact": {
+                "query": "31/595 LOKAL GODKJENNING AV FORETAK FORSTØTNINGSMUR",
+                "boost": TITLE_PHRASE_BOOST,
+            }
+        }
+    }
+    assert whole["term"]["offentlig_tittel.keyword"]["value"] == typed
+    assert whole["term"]["offentlig_tittel.keyword"]["case_insensitive"] is True
+
+
+@pytest.mark.parametrize("typed", ["bygg", "bygg*", "vei | veg", "-klage", ""])
+def test_no_title_boost_without_two_words_in_a_row(typed):
+    from innsyn.search.query_builder import title_boost
+
+    assert title_boost(parse_query(typed), typed) == []
+
+
+def test_the_title_boost_is_optional_in_the_search_body():
+    params = parse_params(MultiDict({"q": "søknad om tilskudd - flå"}), 500)
+    query = search_body(parse_query(params.q), params, NOW, 365)["query"]["function_score"]
+    clauses = query["query"]["bool"]
+    assert clauses["must"] and len(clauses["should"]) == 2
+    assert "minimum_should_match" not in clauses, "the boost never decides what matches"
