@@ -61,6 +61,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=storage_uri(settings.rate_limit_storage),
         RATELIMIT_HEADERS_ENABLED=True,
     )
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.session_interface = CookieSessions()
     json_provider = DefaultJSONProvider(app)
     json_provider.sort_keys = False
