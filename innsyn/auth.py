@@ -103,6 +103,47 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
+def login_attempt(
+    session: Session, username: str, password: str, address: str | None
+) -> User | None:
+    """``authenticate``, with the attempt written to the audit log: when, the user name
+    tried, the client's address and the outcome (never the password). The entry belongs
+    to the user's agency, so its agency admins see it; a name that is no user is seen by
+    site admins only."""
+    user = authenticate(session, username, password)
+    known = user or session.scalar(select(User).where(User.username == username))
+    if user is not None:
+        outcome = "ok"
+    elif known is None:
+        outcome = "unknown user"
+    elif not known.active:
+        outcome = "user disabled"
+    else:
+        outcome = "wrong password"
+    audit(
+        session,
+        Actor(_user_name(username), "anonymous", None),
+        "login.ok" if user is not None else "login.failed",
+        _user_name(username),
+        known.agency_id if known is not None else None,
+        {"address": address or "", "outcome": outcome},
+    )
+    return user
+
+
+def logout(session: Session, user_id: int, address: str | None) -> None:
+    """Write a logout of user ``user_id`` (if it still exists) to the audit log."""
+    user = session.get(User, user_id)
+    if user is not None:
+        name = _user_name(user.username)
+        actor = actor_for_user(user)
+        audit(session, actor, "logout", name, user.agency_id, {"address": address or ""})
+
+
+def _user_name(username: str) -> str:
+    return f"user:{username}"[:100]
+
+
 def actor_for_user(user: User) -> Actor:
     return Actor(f"user:{user.username}", user.role, user.agency_id)
 
