@@ -13,7 +13,14 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from innsyn.auth import AuthError, issue_api_key, list_api_keys, login_attempt, revoke_api_key
+from innsyn.auth import (
+    AuthError,
+    issue_api_key,
+    list_api_keys,
+    login_attempt,
+    revoke_api_key,
+    session_stamp,
+)
 from innsyn.auth import logout as record_logout
 from innsyn.harvest.registry import available
 from innsyn.jobs.manage import (
@@ -64,9 +71,11 @@ def login() -> ResponseReturnValue:
         with resources().sessions.begin() as s:
             user = login_attempt(s, username, password, request.remote_addr)
             user_id = user.id if user else None
+            stamp = session_stamp(user) if user else None
         if user_id is not None:
             session.clear()
             session["user_id"] = user_id
+            session["user_stamp"] = stamp
             session.permanent = True
             target = request.args.get("next", "")
             if not target.startswith("/admin") or target.startswith("//"):

@@ -193,3 +193,35 @@ def test_postgres_fixture_is_real(postgres_url):
     engine = make_engine(Settings(database_url=postgres_url))
     with engine.connect() as conn:
         assert "PostgreSQL" in conn.exec_driver_sql("select version()").scalar_one()
+
+
+def test_migration_0008_gives_ui_made_keys_to_their_user(store_settings):
+    from alembic import command
+    from sqlalchemy import text
+
+    from innsyn.store.db import alembic_config
+
+    engine = make_engine(store_settings)
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+        now = dt.datetime.now(dt.UTC)
+        conn.execute(
+            text(
+                "INSERT INTO app_user (id, username, password_hash, role, active, created_at) "
+                "VALUES (7, 'olga', 'x', 'site_admin', true, :now)"
+            ),
+            {"now": now},
+        )
+        for prefix, made_by in [("a1", "user:olga"), ("b2", "cli"), ("c3", "user:gone")]:
+            conn.execute(
+                text(
+                    "INSERT INTO api_key (prefix, key_hash, name, created_by, created_at) "
+                    "VALUES (:p, 'h', 'k', :by, :now)"
+                ),
+                {"p": prefix, "by": made_by, "now": now},
+            )
+        command.upgrade(cfg, "head")
+        owners = dict(conn.execute(text("SELECT prefix, user_id FROM api_key")).all())
+    assert owners == {"a1": 7, "b2": None, "c3": None}

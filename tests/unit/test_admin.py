@@ -432,3 +432,62 @@ def test_the_audited_address_is_the_client_behind_a_trusted_proxy(env):
     with env["sessions"]() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "login.failed"))
     assert entry.details["address"] == "198.51.100.23"
+
+
+def _cli(settings, *args):
+    from click.testing import CliRunner
+
+    from innsyn.cli import main
+
+    env = {
+        "INNSYN_DATA_DIR": str(settings.data_dir),
+        "INNSYN_DATABASE_URL": "",
+        "INNSYN_SECRET_KEY": settings.secret_key,
+        "INNSYN_USER_PASSWORD": PASSWORD,
+    }
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _new_key(client):
+    page = client.get("/admin/keys")
+    made = client.post("/admin/keys", data={"name": "deploy", "csrf_token": _token(page.text)})
+    return re.search(r'<code class="secret">([^<]+)</code>', made.text).group(1)
+
+
+def test_api_keys_and_sessions_end_with_their_user(env):
+    from innsyn.store.models import User
+
+    settings = env["settings"]
+    _cli(settings, "users", "add", "otto", "--agency", "oslo")
+    api = env["app"].test_client()
+
+    def status(key):
+        return api.get("/api/v1/admin/jobs", headers={"Authorization": f"Bearer {key}"}).status_code
+
+    browser = _login(env["app"].test_client(), "otto")
+    first = _new_key(browser)
+    assert status(first) == 200 and status(env["oslo_key"]) == 200
+    assert "1 API key(s) revoked" in _cli(settings, "users", "disable", "otto")
+    assert status(first) == 401
+    assert browser.get("/admin/").status_code == 302
+    _cli(settings, "users", "enable", "otto")
+    assert status(first) == 401
+
+    browser = _login(env["app"].test_client(), "otto")
+    second = _new_key(browser)
+    assert status(second) == 200
+    with env["sessions"]() as s:
+        old_id = s.scalar(select(User.id).where(User.username == "otto"))
+    assert "1 API key(s) revoked" in _cli(settings, "users", "delete", "otto")
+    assert status(second) == 401 and browser.get("/admin/").status_code == 302
+
+    _cli(settings, "users", "add", "otto", "--agency", "oslo")
+    with env["sessions"]() as s:
+        assert s.scalar(select(User.id).where(User.username == "otto")) == old_id  # id reused
+    assert status(first) == 401 and status(second) == 401
+    assert browser.get("/admin/").status_code == 302
+    assert status(env["oslo_key"]) == 200  # a key made on the command line has no user
+    fresh = _login(env["app"].test_client(), "otto")
+    assert fresh.get("/admin/").status_code == 200
