@@ -167,7 +167,8 @@ def harvest(harvester: Harvester, run: RunContext) -> HarvestReport:
         if run.progress is not None:
             run.progress(message)
 
-    on_harvest_start(sessions, report.run_id, blobs, log)  # dead runs, stale tmp files
+    # dead runs, stale tmp files
+    on_harvest_start(sessions, report.run_id, run.source_key, blobs, log, run.progress)
     report.say(f"harvest of {run.source_key} started")
     try:
         with COLLECTOR.during():
