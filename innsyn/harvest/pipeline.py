@@ -156,6 +156,7 @@ def harvest(harvester: Harvester, run: RunContext) -> HarvestReport:
             location=str(getattr(harvester, "location", "")),
             status=RunStatus.RUNNING,
             job_id=run.job_id,
+            agency_id=run.default_enhet if run.job_id is not None else None,
             trigger=run.trigger,
             worker=run.worker or worker_name(),
         )

@@ -357,7 +357,10 @@ class OcrPage(Base):
 
 
 class HarvestRun(Base):
-    """One harvest of one source: when, how it went, counts, a sample of errors."""
+    """One harvest of one source: when, how it went, counts, a sample of errors.
+
+    ``agency_id`` is the agency the run's job belonged to when it ran: its admins, and
+    only they, see the run, even after a site admin moves the job to another agency."""
 
     __tablename__ = "harvest_run"
 
@@ -374,6 +377,7 @@ class HarvestRun(Base):
     job_id: Mapped[int | None] = mapped_column(
         ForeignKey("job.id", ondelete="SET NULL"), index=True
     )
+    agency_id: Mapped[str | None] = mapped_column(String(64), index=True)
     trigger: Mapped[str | None] = mapped_column(String(20))
     worker: Mapped[str | None] = mapped_column(String(200))
     log_tail: Mapped[list[str] | None] = mapped_column(JSON)

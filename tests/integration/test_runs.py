@@ -29,7 +29,7 @@ from innsyn.harvest.runs import (
     process_alive,
     worker_name,
 )
-from innsyn.jobs.manage import create_job
+from innsyn.jobs.manage import create_job, update_job
 from innsyn.jobs.scheduler import JobScheduler
 from innsyn.store.blobs import STALE_TMP_SECONDS, BlobStore
 from innsyn.store.models import Enhet, HarvestRun, utcnow
@@ -181,6 +181,7 @@ def test_admin_ui_and_api_explain_abandoned(local):
             harvester="n5ws",
             location="x",
             job_id=job.id,
+            agency_id="oslo",
             worker=f"{HOST}:{_dead_pid()}:abc123",
         )
         s.add(run)
@@ -299,6 +300,7 @@ def test_run_logs_and_run_ids_stay_within_their_agency(local, testdata):
             harvester="n5ws",
             location="x",
             job_id=jobs["bergen"].id,
+            agency_id="bergen",
             worker=f"{HOST}:{_dead_pid()}:abc123",
         )
         s.add(bergen_run)
@@ -354,3 +356,11 @@ def test_run_logs_and_run_ids_stay_within_their_agency(local, testdata):
     shown = client.get(f"/admin/runs/{report.run_id}")
     assert shown.status_code == 200 and f"run {bergen_run.id}" not in shown.text
     assert f"/admin/runs/{bergen_run.id}" not in client.get(f"/admin/jobs/{oslo[0]}").text
+
+    # a site admin moves Oslo's job to Bergen: Oslo's runs stay Oslo's
+    with sessions.begin() as s:
+        update_job(s, local, site, oslo[0], {"agency_id": "bergen"})
+    assert api("bergen", f"/jobs/{oslo[0]}/runs").json["runs"] == []
+    assert api("bergen", f"/runs/{report.run_id}").status_code == 404
+    assert api("oslo", f"/runs/{report.run_id}").status_code == 200
+    assert api("oslo", f"/jobs/{oslo[0]}/runs").status_code == 404

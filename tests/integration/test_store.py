@@ -225,3 +225,43 @@ def test_migration_0008_gives_ui_made_keys_to_their_user(store_settings):
         command.upgrade(cfg, "head")
         owners = dict(conn.execute(text("SELECT prefix, user_id FROM api_key")).all())
     assert owners == {"a1": 7, "b2": None, "c3": None}
+
+
+def test_migration_0009_gives_runs_their_jobs_agency(store_settings):
+    from alembic import command
+    from sqlalchemy import text
+
+    from innsyn.store.db import alembic_config
+
+    engine = make_engine(store_settings)
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008")
+        now = dt.datetime.now(dt.UTC)
+        conn.execute(
+            text(
+                "INSERT INTO enhet (id, navn, created_at, updated_at) "
+                "VALUES ('oslo', 'Oslo', :now, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO job (id, source_key, name, agency_id, harvester, location, "
+                "schedule, enabled, created_at, updated_at) VALUES (3, 'job:x', 'j', 'oslo', "
+                "'n5ws', 'https://x', 'every 1h', true, :now, :now)"
+            ),
+            {"now": now},
+        )
+        for run_id, job_id in [(1, 3), (2, None)]:
+            conn.execute(
+                text(
+                    "INSERT INTO harvest_run (id, source_key, harvester, location, status, "
+                    "started_at, job_id) VALUES (:id, 's', 'n5ws', 'x', 'ok', :now, :job)"
+                ),
+                {"id": run_id, "job": job_id, "now": now},
+            )
+        command.upgrade(cfg, "head")
+        agencies = dict(conn.execute(text("SELECT id, agency_id FROM harvest_run")).all())
+    assert agencies == {1: "oslo", 2: None}
