@@ -43,3 +43,15 @@ def test_behind_one_proxy_forwarded_clients_are_limited_apart(tmp_path):
     assert _status(client, proxy, "198.51.100.2, 198.51.100.1") == 429
     assert _status(client, proxy, "198.51.100.1, 198.51.100.2") != 429
     assert _status(client, proxy, "198.51.100.1, 198.51.100.2") == 429
+
+
+def test_an_unreachable_shared_store_falls_back_to_counting_in_the_worker(tmp_path):
+    settings = make_settings(
+        tmp_path,
+        opensearch_urls=["http://127.0.0.1:9"],
+        rate_limit_search="2 per minute",
+        rate_limit_storage="redis://127.0.0.1:9/0",
+    )
+    client = create_app(settings).test_client()
+    codes = [_status(client, "203.0.113.7") for _ in range(3)]
+    assert codes[:2] == [503, 503] and codes[2] == 429
