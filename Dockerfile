@@ -18,7 +18,7 @@ RUN apt-get update \
         tesseract-ocr-nor tesseract-ocr-eng tesseract-ocr-osd \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir "$(echo /wheels/innsyn-*.whl)[postgres]" && rm -rf /wheels
+RUN pip install --no-cache-dir "$(echo /wheels/innsyn-*.whl)[postgres,redis]" && rm -rf /wheels
 ENV INNSYN_DATA_DIR=/var/lib/innsyn
 EXPOSE 8000
 CMD ["gunicorn", "--bind", "0.0.0.0:8000", "web.wsgi:app"]

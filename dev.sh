@@ -32,6 +32,7 @@ need_debian_packages() {
     command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
     if [ "${1:-}" = test ]; then
         ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+        command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
         command -v fc-list >/dev/null 2>&1 && fc-list | grep -q DejaVuSerif.ttf \
             || missing+=(fonts-dejavu-core)
         [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
@@ -56,7 +57,7 @@ install_python() {
     fi
     say "Installing Innsyn and its Python dependencies into $VENV"
     "$VENV/bin/pip" install -q --upgrade pip >/dev/null 2>&1 || true
-    "$VENV/bin/pip" install -q -e '.[dev,postgres]'
+    "$VENV/bin/pip" install -q -e '.[dev,postgres,redis]'
 }
 
 cmd_demo() {

@@ -36,6 +36,7 @@ class Actor:
     name: str
     role: str
     agency_id: str | None
+    user_id: int | None = None
 
     @property
     def site_admin(self) -> bool:
@@ -103,8 +104,55 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
+def login_attempt(
+    session: Session, username: str, password: str, address: str | None
+) -> User | None:
+    """``authenticate``, with the attempt written to the audit log: when, the user name
+    tried, the client's address and the outcome (never the password). The entry belongs
+    to the user's agency, so its agency admins see it; a name that is no user is seen by
+    site admins only."""
+    user = authenticate(session, username, password)
+    known = user or session.scalar(select(User).where(User.username == username))
+    if user is not None:
+        outcome = "ok"
+    elif known is None:
+        outcome = "unknown user"
+    elif not known.active:
+        outcome = "user disabled"
+    else:
+        outcome = "wrong password"
+    audit(
+        session,
+        Actor(_user_name(username), "anonymous", None),
+        "login.ok" if user is not None else "login.failed",
+        _user_name(username),
+        known.agency_id if known is not None else None,
+        {"address": address or "", "outcome": outcome},
+    )
+    return user
+
+
+def logout(session: Session, user_id: int, address: str | None) -> None:
+    """Write a logout of user ``user_id`` (if it still exists) to the audit log."""
+    user = session.get(User, user_id)
+    if user is not None:
+        name = _user_name(user.username)
+        actor = actor_for_user(user)
+        audit(session, actor, "logout", name, user.agency_id, {"address": address or ""})
+
+
+def _user_name(username: str) -> str:
+    return f"user:{username}"[:100]
+
+
+def session_stamp(user: User) -> str:
+    """What a login session holds besides the user's id, so that it ends with the user:
+    a later user given the same id (or name) is not logged in by an old cookie."""
+    return f"{user.id}:{user.username}:{user.created_at.isoformat()}"
+
+
 def actor_for_user(user: User) -> Actor:
-    return Actor(f"user:{user.username}", user.role, user.agency_id)
+    return Actor(f"user:{user.username}", user.role, user.agency_id, user.id)
 
 
 def resolve_agency(session: Session, ref: str) -> Enhet:
@@ -146,9 +194,14 @@ def _key_hash(secret: str) -> str:
 
 
 def create_api_key(
-    session: Session, name: str, agency_id: str | None, created_by: str
+    session: Session,
+    name: str,
+    agency_id: str | None,
+    created_by: str,
+    user_id: int | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key; the plain key is returned once and never stored."""
+    """A new key (of user ``user_id``, if given); the plain key is returned once and
+    never stored."""
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     plain = f"{KEY_PREFIX}_{prefix}_{secret}"
@@ -158,6 +211,7 @@ def create_api_key(
         name=name,
         agency_id=agency_id,
         created_by=created_by,
+        user_id=user_id,
     )
     session.add(key)
     session.flush()
@@ -174,6 +228,10 @@ def actor_for_api_key(session: Session, plain: str) -> Actor | None:
         return None
     if not hmac.compare_digest(key.key_hash, _key_hash(plain)):
         return None
+    if key.user_id is not None:
+        owner = session.get(User, key.user_id)
+        if owner is None or not owner.active:
+            return None
     key.last_used_at = utcnow()
     role = "agency_admin" if key.agency_id else "site_admin"
     return Actor(f"apikey:{key.prefix}", role, key.agency_id)
@@ -187,7 +245,9 @@ def issue_api_key(
         raise AuthError("give the key a name")
     if not actor.site_admin:
         agency_id = actor.agency_id
-    key, plain = create_api_key(session, name.strip()[:200], agency_id or None, actor.name)
+    key, plain = create_api_key(
+        session, name.strip()[:200], agency_id or None, actor.name, actor.user_id
+    )
     audit(session, actor, "apikey.create", f"apikey:{key.prefix}", key.agency_id, {"name": name})
     return key, plain
 
@@ -204,3 +264,47 @@ def revoke_api_key(session: Session, actor: Actor, key_id: int) -> None:
         raise LookupError(f"no API key {key_id}")
     key.revoked_at = utcnow()
     audit(session, actor, "apikey.revoke", f"apikey:{key.prefix}", key.agency_id)
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AuthError(f"no user {username!r}")
+    return user
+
+
+def _revoke_keys_of(session: Session, actor: Actor, user: User) -> int:
+    """Revoke every live key ``user`` made; return how many."""
+    keys = list(
+        session.scalars(
+            select(ApiKey).where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
+        )
+    )
+    for key in keys:
+        key.revoked_at = utcnow()
+        audit(session, actor, "apikey.revoke", f"apikey:{key.prefix}", key.agency_id)
+    return len(keys)
+
+
+def set_user_active(session: Session, actor: Actor, username: str, active: bool) -> int:
+    """Enable or disable ``username``; disabling ends its sessions and revokes its API
+    keys for good (enabling again does not bring them back). Returns the keys revoked."""
+    user = _user(session, username)
+    user.active = active
+    revoked = 0 if active else _revoke_keys_of(session, actor, user)
+    action = "user.enable" if active else "user.disable"
+    audit(session, actor, action, _user_name(username), user.agency_id, {"keys_revoked": revoked})
+    return revoked
+
+
+def delete_user(session: Session, actor: Actor, username: str) -> int:
+    """Delete ``username``: its sessions end and its API keys are revoked (kept, without
+    an owner, so a later user of the same name inherits none). Returns the keys revoked."""
+    user = _user(session, username)
+    revoked = _revoke_keys_of(session, actor, user)
+    for key in session.scalars(select(ApiKey).where(ApiKey.user_id == user.id)):
+        key.user_id = None
+    audit(session, actor, "user.delete", _user_name(username), user.agency_id)
+    session.flush()
+    session.delete(user)
+    return revoked

@@ -296,6 +296,48 @@ def users_add(username: str, agency: str | None, site_admin: bool) -> None:
     click.echo(f"user {username} added")
 
 
+@users.command("disable")
+@click.argument("username")
+def users_disable(username: str) -> None:
+    """Disable USERNAME: its sessions end and its API keys are revoked for good."""
+    from innsyn.auth import CLI_ACTOR, AuthError, set_user_active
+
+    try:
+        with _sessions(Settings()).begin() as s:
+            revoked = set_user_active(s, CLI_ACTOR, username, False)
+    except AuthError as exc:
+        fail(str(exc), 2)
+    click.echo(f"user {username} disabled; {revoked} API key(s) revoked")
+
+
+@users.command("enable")
+@click.argument("username")
+def users_enable(username: str) -> None:
+    """Enable USERNAME again (keys revoked when it was disabled stay revoked)."""
+    from innsyn.auth import CLI_ACTOR, AuthError, set_user_active
+
+    try:
+        with _sessions(Settings()).begin() as s:
+            set_user_active(s, CLI_ACTOR, username, True)
+    except AuthError as exc:
+        fail(str(exc), 2)
+    click.echo(f"user {username} enabled")
+
+
+@users.command("delete")
+@click.argument("username")
+def users_delete(username: str) -> None:
+    """Delete USERNAME: its sessions end and its API keys are revoked for good."""
+    from innsyn.auth import CLI_ACTOR, AuthError, delete_user
+
+    try:
+        with _sessions(Settings()).begin() as s:
+            revoked = delete_user(s, CLI_ACTOR, username)
+    except AuthError as exc:
+        fail(str(exc), 2)
+    click.echo(f"user {username} deleted; {revoked} API key(s) revoked")
+
+
 @click.group()
 def apikeys() -> None:
     """Keys for the admin API (one agency each)."""

@@ -283,8 +283,20 @@ class Settings(BaseSettings):
     )
     rate_limit_storage: str = Field(
         default="memory://",
-        description="Where rate-limit counters live; with several gunicorn workers use a "
-        "shared store (redis://...).",
+        description="Where rate-limit counters live. memory:// counts in each gunicorn "
+        "worker apart (with 4 workers a client gets up to 4 times the limit); give several "
+        "workers or containers one shared store: redis://host:6379/0 (needs the 'redis' "
+        "extra: pip install 'innsyn[redis]').",
+    )
+    trusted_proxies: int = Field(
+        default=0,
+        ge=0,
+        le=10,
+        description="Reverse proxies in front of the web app that append the client's "
+        "address to X-Forwarded-For (and set X-Forwarded-Proto). 0: the headers are ignored "
+        "and the connecting address is the client (rate limits, audit log). N: the N-th "
+        "address from the right is the client; set it to the number of proxies you run, "
+        "never more, or clients can forge their address.",
     )
     secret_key: str = Field(
         default="",

@@ -13,7 +13,15 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from innsyn.auth import AuthError, authenticate, issue_api_key, list_api_keys, revoke_api_key
+from innsyn.auth import (
+    AuthError,
+    issue_api_key,
+    list_api_keys,
+    login_attempt,
+    revoke_api_key,
+    session_stamp,
+)
+from innsyn.auth import logout as record_logout
 from innsyn.harvest.registry import available
 from innsyn.jobs.manage import (
     JobInvalid,
@@ -61,11 +69,13 @@ def login() -> ResponseReturnValue:
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")[:1000]
         with resources().sessions.begin() as s:
-            user = authenticate(s, username, password)
+            user = login_attempt(s, username, password, request.remote_addr)
             user_id = user.id if user else None
+            stamp = session_stamp(user) if user else None
         if user_id is not None:
             session.clear()
             session["user_id"] = user_id
+            session["user_stamp"] = stamp
             session.permanent = True
             target = request.args.get("next", "")
             if not target.startswith("/admin") or target.startswith("//"):
@@ -77,6 +87,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    user_id = session.get("user_id")
+    if isinstance(user_id, int):
+        with resources().sessions.begin() as s:
+            record_logout(s, user_id, request.remote_addr)
     session.clear()
     return redirect(url_for("admin.login"))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import abort, g, redirect, request, session, url_for
 
-from innsyn.auth import Actor, actor_for_api_key, actor_for_user
+from innsyn.auth import Actor, actor_for_api_key, actor_for_user, session_stamp
 from innsyn.store.models import User
 from web.errors import api_error
 from web.resources import resources
@@ -32,7 +32,11 @@ def current_actor() -> Actor | None:
     if user_id is not None:
         with resources().sessions() as s:
             user = s.get(User, user_id)
-            if user is not None and user.active:
+            if (
+                user is not None
+                and user.active
+                and session.get("user_stamp") == session_stamp(user)
+            ):
                 actor = actor_for_user(user)
                 g.username = user.username
     g.actor = actor

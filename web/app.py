@@ -60,7 +60,15 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         RATELIMIT_STORAGE_URI=storage_uri(settings.rate_limit_storage),
         RATELIMIT_HEADERS_ENABLED=True,
+        # a shared store (Redis) out of reach: each worker counts for itself until it is
+        # back, rather than every limited page failing
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
     )
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.session_interface = CookieSessions()
     json_provider = DefaultJSONProvider(app)
     json_provider.sort_keys = False

@@ -156,6 +156,7 @@ def harvest(harvester: Harvester, run: RunContext) -> HarvestReport:
             location=str(getattr(harvester, "location", "")),
             status=RunStatus.RUNNING,
             job_id=run.job_id,
+            agency_id=run.default_enhet if run.job_id is not None else None,
             trigger=run.trigger,
             worker=run.worker or worker_name(),
         )
@@ -167,7 +168,8 @@ def harvest(harvester: Harvester, run: RunContext) -> HarvestReport:
         if run.progress is not None:
             run.progress(message)
 
-    on_harvest_start(sessions, report.run_id, blobs, log)  # dead runs, stale tmp files
+    # dead runs, stale tmp files
+    on_harvest_start(sessions, report.run_id, run.source_key, blobs, log, run.progress)
     report.say(f"harvest of {run.source_key} started")
     try:
         with COLLECTOR.during():
@@ -177,7 +179,7 @@ def harvest(harvester: Harvester, run: RunContext) -> HarvestReport:
             _extract(run.settings, sessions, blobs, report, log)
         if run.index:
             with COLLECTOR.during():
-                _index(run.settings, sessions, report, log)
+                _index(run, report, log)
     except Interrupted:
         report.status = RunStatus.INTERRUPTED
         report.say("stopped on request; the batch in hand was committed")
@@ -272,21 +274,23 @@ def _extract(
         report.note(report.errors, "Tika unavailable: documents stay pending for a later run")
 
 
-def _index(
-    settings: Settings,
-    sessions: sessionmaker[Session],
-    report: HarvestReport,
-    log: ProgressCallback,
-) -> None:
+def _index(run: RunContext, report: HarvestReport, log: ProgressCallback) -> None:
+    """Index catch-up: every record waiting, whatever its source. A job's run (read by
+    its agency's admins) keeps the counts; the failures, which name documents perhaps of
+    other agencies, go to the operator's output only."""
     from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
     from opensearchpy.exceptions import TransportError
 
     from innsyn.indexing.indexer import catch_up, pending_count
     from innsyn.search_client import make_client
 
+    settings, sessions = run.settings, run.sessions
     try:
         result = catch_up(settings, make_client(settings), sessions, log)
-        report.index = result.summary()
+        private = run.job_id is not None
+        report.index = result.summary(samples=not private)
+        if private and result.errors and run.progress is not None:
+            run.progress("index catch-up, first errors: " + "; ".join(result.errors[:3]))
         if result.failed:
             report.counts["index_failed"] += result.failed
     except (OpenSearchConnectionError, TransportError) as exc:

@@ -133,18 +133,25 @@ def close_abandoned(
     log: Callable[[str], None] | None = None,
     *,
     found_by: str = "",
+    source_key: str | None = None,
+    log_other: Callable[[str], None] | None = None,
 ) -> list[int]:
     """Mark every ``running`` run of this host whose process is gone as ``abandoned``
-    (``finished_at`` now, the reason in its errors and log); return their ids."""
+    (``finished_at`` now, the reason in its errors and log); return their ids.
+
+    A harvest of ``source_key`` calls this: its run log (``log``) and ``found_by`` name
+    only runs of the same source; a run of another source (perhaps another agency's,
+    whose admins read these logs) is told to ``log_other`` and learns nothing of the
+    finder. Without ``source_key`` (the scheduler) every run is told to ``log``."""
     host = socket.gethostname()
     with sessions() as s:
         candidates = s.execute(
-            select(HarvestRun.id, HarvestRun.worker, HarvestRun.started_at).where(
-                HarvestRun.status == RunStatus.RUNNING
-            )
+            select(
+                HarvestRun.id, HarvestRun.worker, HarvestRun.started_at, HarvestRun.source_key
+            ).where(HarvestRun.status == RunStatus.RUNNING)
         ).all()
     closed: list[int] = []
-    for run_id, worker, started in candidates:
+    for run_id, worker, started, source in candidates:
         who = parse_worker(worker)
         if who is None or who.host != host or process_alive(who.pid, started):
             continue
@@ -153,10 +160,12 @@ def close_abandoned(
             "(killed, crashed or restarted); what it committed is kept and the next run "
             "harvests the rest"
         )
-        if _mark(sessions, run_id, reason, found_by):
+        own = source_key is None or source == source_key
+        tell = log if own else log_other
+        if _mark(sessions, run_id, reason, found_by if own else "a harvest of another source"):
             closed.append(run_id)
-            if log is not None:
-                log(f"run {run_id} marked abandoned: process {who.pid} on {who.host} is gone")
+            if tell is not None:
+                tell(f"run {run_id} marked abandoned: process {who.pid} on {who.host} is gone")
     return closed
 
 
@@ -184,14 +193,24 @@ def _mark(sessions: sessionmaker[Session], run_id: int, reason: str, found_by: s
 def on_harvest_start(
     sessions: sessionmaker[Session],
     run_id: int,
+    source_key: str,
     blobs: BlobStore,
     log: Callable[[str], None],
+    log_other: Callable[[str], None] | None = None,
 ) -> None:
-    """Housekeeping as a harvest starts (its run row ``run_id`` just written): close runs
-    abandoned by dead processes of this host, and remove stale temporary files from the
-    blob store. Housekeeping never fails the harvest. What it did goes to ``log``."""
+    """Housekeeping as a harvest of ``source_key`` starts (its run row ``run_id`` just
+    written): close runs abandoned by dead processes of this host, and remove stale
+    temporary files from the blob store. Housekeeping never fails the harvest. What it
+    did goes to ``log`` (the run's log), except what concerns runs of other sources,
+    which goes to ``log_other`` only."""
     try:
-        close_abandoned(sessions, log, found_by=f"run {run_id}")
+        close_abandoned(
+            sessions,
+            log,
+            found_by=f"run {run_id}",
+            source_key=source_key,
+            log_other=log_other,
+        )
     except Exception as exc:  # the harvest matters more than this bookkeeping
         log(f"could not check for abandoned runs: {type(exc).__name__}: {exc}")
     try:

@@ -49,13 +49,14 @@ class IndexReport:
         self.failed += result.failed
         self.errors.extend(result.samples[: bulk.MAX_SAMPLES - len(self.errors)])
 
-    def summary(self) -> str:
+    def summary(self, samples: bool = True) -> str:
+        """Counts and rate, and (``samples``) the first errors, which name documents."""
         rate = (self.indexed + self.deleted) / self.seconds if self.seconds > 0 else 0.0
         text = (
             f"indexed {self.indexed}, deleted {self.deleted}, failed {self.failed} "
             f"in {self.seconds:.1f}s ({rate:.0f}/s)"
         )
-        if self.errors:
+        if self.errors and samples:
             text += "; first errors: " + "; ".join(self.errors[:3])
         return text
 

@@ -258,21 +258,21 @@ def request_run(session: Session, actor: Actor, job_id: int, full: bool = False)
 def list_runs(
     session: Session, actor: Actor, job_id: int | None = None, limit: int = 50
 ) -> list[HarvestRun]:
-    query = select(HarvestRun).where(HarvestRun.job_id.is_not(None))
+    """The newest runs of jobs (of job ``job_id``) that ran for the actor's agency."""
+    query = scoped(
+        select(HarvestRun).where(HarvestRun.job_id.is_not(None)), HarvestRun.agency_id, actor
+    )
     if job_id is not None:
         get_job(session, actor, job_id)
         query = query.where(HarvestRun.job_id == job_id)
-    elif not actor.site_admin:
-        query = scoped(query.join(Job, Job.id == HarvestRun.job_id), Job.agency_id, actor)
     return list(session.scalars(query.order_by(HarvestRun.id.desc()).limit(limit)))
 
 
 def get_run(session: Session, actor: Actor, run_id: int) -> HarvestRun:
+    """A run of a job that ran for the actor's agency; another agency's run is reported
+    as not found, as a run that does not exist."""
     run = session.get(HarvestRun, run_id)
-    if run is None or run.job_id is None:
-        raise JobNotFound(f"no run {run_id}")
-    job = session.get(Job, run.job_id)
-    if job is None or not actor.may_reach(job.agency_id):
+    if run is None or run.job_id is None or not actor.may_reach(run.agency_id):
         raise JobNotFound(f"no run {run_id}")
     return run
 

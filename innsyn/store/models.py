@@ -357,7 +357,10 @@ class OcrPage(Base):
 
 
 class HarvestRun(Base):
-    """One harvest of one source: when, how it went, counts, a sample of errors."""
+    """One harvest of one source: when, how it went, counts, a sample of errors.
+
+    ``agency_id`` is the agency the run's job belonged to when it ran: its admins, and
+    only they, see the run, even after a site admin moves the job to another agency."""
 
     __tablename__ = "harvest_run"
 
@@ -374,6 +377,7 @@ class HarvestRun(Base):
     job_id: Mapped[int | None] = mapped_column(
         ForeignKey("job.id", ondelete="SET NULL"), index=True
     )
+    agency_id: Mapped[str | None] = mapped_column(String(64), index=True)
     trigger: Mapped[str | None] = mapped_column(String(20))
     worker: Mapped[str | None] = mapped_column(String(200))
     log_tail: Mapped[list[str] | None] = mapped_column(JSON)
@@ -438,7 +442,11 @@ class User(Base):
 
 
 class ApiKey(Base):
-    """A key for the admin API, scoped to one agency; only its sha256 is stored."""
+    """A key for the admin API, scoped to one agency; only its sha256 is stored.
+
+    ``user_id`` is the user who made it (none: made on the command line): the key works
+    only while that user is active, is revoked when the user is disabled or deleted, and
+    never passes to a later user of the same name."""
 
     __tablename__ = "api_key"
 
@@ -448,6 +456,9 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(String(200))
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("enhet.id"), index=True)
     created_by: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

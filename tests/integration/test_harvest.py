@@ -194,3 +194,59 @@ def test_attachments_of_an_email_become_documents(settings, testdata):
             .where(Dokumentbeskrivelse.journalpost_id == jp_id)
         )
         assert count == len(docs)
+
+
+def test_a_job_runs_log_names_no_other_agencys_failed_documents(settings, small):
+    """Index catch-up indexes every waiting record, other agencies' too: when they fail,
+    a job's run (read by its agency's admins) keeps the counts but not their ids."""
+    from innsyn.auth import Actor
+    from innsyn.indexing.indexer import ensure_indices
+    from innsyn.jobs.manage import create_job
+    from innsyn.store.models import Enhet
+
+    sessions = store(settings)
+    with sessions.begin() as s:
+        oslo, bergen = Enhet(id="oslo", navn="Oslo"), Enhet(id="bergen", navn="Bergen")
+        s.add_all([oslo, bergen])
+        s.flush()
+        waiting = add_entry(s, "Bergens ventende sak", enhet=bergen).id
+        job = create_job(
+            s,
+            settings,
+            Actor("test", "site_admin", None),
+            {
+                "name": "Oslo",
+                "agency_id": "oslo",
+                "harvester": "noark5",
+                "location": str(small),
+                "schedule": "every 1h",
+            },
+        )
+        job_id, source_key = job.id, job.source_key
+    client = make_client(settings)
+    ensure_indices(settings, client)
+    blocked = {"index.blocks.write": True}
+    client.indices.put_settings(index=f"{settings.index_prefix}-*", body=blocked)
+    printed: list[str] = []
+    try:
+        report = harvest(
+            Noark5Harvester(str(small), {}),
+            RunContext(
+                settings,
+                sessions,
+                source_key,
+                printed.append,
+                extract=False,
+                default_enhet="oslo",
+                job_id=job_id,
+            ),
+        )
+    finally:
+        unblocked = {"index.blocks.write": None}
+        client.indices.put_settings(index=f"{settings.index_prefix}-*", body=unblocked)
+    assert report.counts["index_failed"] > 0
+    with sessions() as s:
+        run = s.get(HarvestRun, report.run_id)
+        shown = f"{run.log_tail} {run.errors} {run.counts}"
+    assert "failed" in run.log_tail[-1] and waiting not in shown
+    assert any(waiting in line for line in printed), "the operator is told"

@@ -29,7 +29,7 @@ from innsyn.harvest.runs import (
     process_alive,
     worker_name,
 )
-from innsyn.jobs.manage import create_job
+from innsyn.jobs.manage import create_job, update_job
 from innsyn.jobs.scheduler import JobScheduler
 from innsyn.store.blobs import STALE_TMP_SECONDS, BlobStore
 from innsyn.store.models import Enhet, HarvestRun, utcnow
@@ -181,6 +181,7 @@ def test_admin_ui_and_api_explain_abandoned(local):
             harvester="n5ws",
             location="x",
             job_id=job.id,
+            agency_id="oslo",
             worker=f"{HOST}:{_dead_pid()}:abc123",
         )
         s.add(run)
@@ -268,3 +269,98 @@ def test_harvest_start_removes_a_killed_writers_stale_tmp_file(local, testdata):
     assert "removed 1 stale temporary file(s) from the blob store" in printed
     with sessions() as s:
         assert any("removed 1 stale" in line for line in s.get(HarvestRun, report.run_id).log_tail)
+
+
+def test_run_logs_and_run_ids_stay_within_their_agency(local, testdata):
+    """Bergen's run, left running by a dead process, is closed when Oslo's job harvests:
+    neither agency's admins read the other's run id in their logs, and another agency's
+    run id is a 404 in the admin API and UI (as one that does not exist)."""
+    sessions = store(local)
+    site = Actor("test", "site_admin", None)
+    with sessions.begin() as s:
+        s.add_all([Enhet(id="oslo", navn="Oslo"), Enhet(id="bergen", navn="Bergen")])
+        s.flush()
+        jobs = {
+            agency: create_job(
+                s,
+                local,
+                site,
+                {
+                    "name": f"Postliste {agency}",
+                    "agency_id": agency,
+                    "harvester": "n5ws",
+                    "location": f"https://{agency}.example.org/api",
+                    "schedule": "every 1h",
+                },
+            )
+            for agency in ("oslo", "bergen")
+        }
+        bergen_run = HarvestRun(
+            source_key=jobs["bergen"].source_key,
+            harvester="n5ws",
+            location="x",
+            job_id=jobs["bergen"].id,
+            agency_id="bergen",
+            worker=f"{HOST}:{_dead_pid()}:abc123",
+        )
+        s.add(bergen_run)
+        s.flush()
+        keys = {a: create_api_key(s, "ci", a, "test")[1] for a in ("oslo", "bergen")}
+        create_user(s, "olga", "correct horse battery", "agency_admin", "oslo")
+        oslo = (jobs["oslo"].id, jobs["oslo"].source_key)
+        bergen_job = jobs["bergen"].id
+    printed: list[str] = []
+    report = harvest(
+        Noark5Harvester(str(testdata / MIXED), {}),
+        RunContext(
+            local,
+            sessions,
+            oslo[1],
+            printed.append,
+            extract=False,
+            index=False,
+            default_enhet="oslo",
+            job_id=oslo[0],
+        ),
+    )
+    assert any(f"run {bergen_run.id} marked abandoned" in line for line in printed)
+
+    client = create_app(local).test_client()
+
+    def api(agency, path):
+        return client.get(
+            f"/api/v1/admin{path}", headers={"Authorization": f"Bearer {keys[agency]}"}
+        )
+
+    mine = api("oslo", f"/runs/{report.run_id}").json
+    assert mine["log_tail"] and f"run {bergen_run.id}" not in str(mine)
+    theirs = api("bergen", f"/runs/{bergen_run.id}").json
+    assert theirs["status"] == "abandoned"
+    assert f"run {report.run_id}" not in str(theirs)
+    assert "found by a harvest of another source" in theirs["log_tail"][-1]
+    listed = api("oslo", f"/jobs/{oslo[0]}/runs").json["runs"]
+    assert [r["id"] for r in listed] == [report.run_id]
+    for agency, other in [("oslo", bergen_run.id), ("bergen", report.run_id)]:
+        hidden = api(agency, f"/runs/{other}")
+        assert hidden.status_code == 404 and hidden.json["error"]["code"] == "not_found"
+    missing = api("oslo", "/runs/999999").json["error"]["message"]
+    hidden = api("oslo", f"/runs/{bergen_run.id}").json["error"]["message"]
+    assert hidden == missing.replace("999999", str(bergen_run.id))
+
+    page = client.get("/admin/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    login = {"username": "olga", "password": "correct horse battery", "csrf_token": token}
+    assert client.post("/admin/login", data=login).status_code == 302
+    assert client.get(f"/admin/runs/{bergen_run.id}").status_code == 404
+    assert client.get(f"/admin/jobs/{bergen_job}").status_code == 404
+    shown = client.get(f"/admin/runs/{report.run_id}")
+    assert shown.status_code == 200 and f"run {bergen_run.id}" not in shown.text
+    assert f"/admin/runs/{bergen_run.id}" not in client.get(f"/admin/jobs/{oslo[0]}").text
+
+    # a site admin moves Oslo's job to Bergen: Oslo's runs stay Oslo's
+    with sessions.begin() as s:
+        update_job(s, local, site, oslo[0], {"agency_id": "bergen"})
+    assert api("bergen", f"/jobs/{oslo[0]}/runs").json["runs"] == []
+    assert api("bergen", f"/runs/{report.run_id}").status_code == 404
+    assert api("oslo", f"/runs/{report.run_id}").status_code == 200
+    assert api("oslo", f"/jobs/{oslo[0]}/runs").status_code == 404

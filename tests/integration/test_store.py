@@ -193,3 +193,75 @@ def test_postgres_fixture_is_real(postgres_url):
     engine = make_engine(Settings(database_url=postgres_url))
     with engine.connect() as conn:
         assert "PostgreSQL" in conn.exec_driver_sql("select version()").scalar_one()
+
+
+def test_migration_0008_gives_ui_made_keys_to_their_user(store_settings):
+    from alembic import command
+    from sqlalchemy import text
+
+    from innsyn.store.db import alembic_config
+
+    engine = make_engine(store_settings)
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+        now = dt.datetime.now(dt.UTC)
+        conn.execute(
+            text(
+                "INSERT INTO app_user (id, username, password_hash, role, active, created_at) "
+                "VALUES (7, 'olga', 'x', 'site_admin', true, :now)"
+            ),
+            {"now": now},
+        )
+        for prefix, made_by in [("a1", "user:olga"), ("b2", "cli"), ("c3", "user:gone")]:
+            conn.execute(
+                text(
+                    "INSERT INTO api_key (prefix, key_hash, name, created_by, created_at) "
+                    "VALUES (:p, 'h', 'k', :by, :now)"
+                ),
+                {"p": prefix, "by": made_by, "now": now},
+            )
+        command.upgrade(cfg, "head")
+        owners = dict(conn.execute(text("SELECT prefix, user_id FROM api_key")).all())
+    assert owners == {"a1": 7, "b2": None, "c3": None}
+
+
+def test_migration_0009_gives_runs_their_jobs_agency(store_settings):
+    from alembic import command
+    from sqlalchemy import text
+
+    from innsyn.store.db import alembic_config
+
+    engine = make_engine(store_settings)
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008")
+        now = dt.datetime.now(dt.UTC)
+        conn.execute(
+            text(
+                "INSERT INTO enhet (id, navn, created_at, updated_at) "
+                "VALUES ('oslo', 'Oslo', :now, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO job (id, source_key, name, agency_id, harvester, location, "
+                "schedule, enabled, created_at, updated_at) VALUES (3, 'job:x', 'j', 'oslo', "
+                "'n5ws', 'https://x', 'every 1h', true, :now, :now)"
+            ),
+            {"now": now},
+        )
+        for run_id, job_id in [(1, 3), (2, None)]:
+            conn.execute(
+                text(
+                    "INSERT INTO harvest_run (id, source_key, harvester, location, status, "
+                    "started_at, job_id) VALUES (:id, 's', 'n5ws', 'x', 'ok', :now, :job)"
+                ),
+                {"id": run_id, "job": job_id, "now": now},
+            )
+        command.upgrade(cfg, "head")
+        agencies = dict(conn.execute(text("SELECT id, agency_id FROM harvest_run")).all())
+    assert agencies == {1: "oslo", 2: None}

@@ -167,7 +167,8 @@ def test_agency_admin_ui_scoping(env):
         job = s.get(Job, bergen)
         assert job.name == "Bergen postliste" and job.run_requested is None
         assert s.scalar(select(Job).where(Job.name == "Sneaky")) is None
-        assert not any(e.actor == "user:olga" for e in s.scalars(select(AuditEntry)))
+        changes = [e for e in s.scalars(select(AuditEntry)) if not e.action.startswith("login")]
+        assert not any(e.actor == "user:olga" for e in changes)
 
 
 def test_agency_admin_creates_edits_and_runs_own_job(env):
@@ -368,3 +369,125 @@ def test_admin_jobs_page_shows_the_ocr_backlog_and_only_site_admins_see_failures
     agency = _login(env["app"].test_client(), "olga").get("/admin/").text
     assert 'data-ocr="pages_waiting">4' in agency
     assert "timed out" not in agency and "b" * 12 not in agency
+
+
+def _post_login(client, username, password, address):
+    token = _token(client.get("/admin/login").text)
+    return client.post(
+        "/admin/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_logins_failed_logins_and_logouts_are_audited_per_agency(env):
+    wrong = "wrong-password-olga-77"
+    client = env["app"].test_client()
+    assert _post_login(client, "olga", wrong, "198.51.100.7").status_code == 401
+    assert _post_login(client, "mallory", wrong, "198.51.100.8").status_code == 401
+    assert _post_login(client, "olga", PASSWORD, "198.51.100.9").status_code == 302
+    token = _token(client.get("/admin/keys").text)
+    logout = client.post(
+        "/admin/logout", data={"csrf_token": token}, environ_base={"REMOTE_ADDR": "198.51.100.9"}
+    )
+    assert logout.status_code == 302
+    berit = env["app"].test_client()
+    assert _post_login(berit, "berit", PASSWORD, "192.0.2.44").status_code == 302
+
+    with env["sessions"]() as s:
+        rows = [
+            (e.action, e.target, e.agency_id, (e.details or {}).get("address"), e.details)
+            for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            if e.action.startswith(("login", "logout"))
+        ]
+    assert [r[:4] for r in rows] == [
+        ("login.failed", "user:olga", "oslo", "198.51.100.7"),
+        ("login.failed", "user:mallory", None, "198.51.100.8"),
+        ("login.ok", "user:olga", "oslo", "198.51.100.9"),
+        ("logout", "user:olga", "oslo", "198.51.100.9"),
+        ("login.ok", "user:berit", "bergen", "192.0.2.44"),
+    ]
+    assert [r[4]["outcome"] for r in rows[:3]] == ["wrong password", "unknown user", "ok"]
+    assert wrong not in str(rows) and PASSWORD not in str(rows)
+
+    site = _login(env["app"].test_client(), "sigurd").get("/admin/audit").text
+    for shown in ("user:mallory", "198.51.100.7", "192.0.2.44", "login.failed", "logout"):
+        assert shown in site
+    assert wrong not in site and PASSWORD not in site
+    oslo = _login(env["app"].test_client(), "olga").get("/admin/audit").text
+    assert "198.51.100.7" in oslo and "login.failed" in oslo
+    assert "user:berit" not in oslo and "192.0.2.44" not in oslo and "mallory" not in oslo
+
+
+def test_the_audited_address_is_the_client_behind_a_trusted_proxy(env):
+    settings = env["settings"].model_copy(update={"trusted_proxies": 1})
+    client = create_app(settings).test_client()
+    token = _token(client.get("/admin/login").text)
+    client.post(
+        "/admin/login",
+        data={"username": "olga", "password": "nope-nope-nope", "csrf_token": token},
+        headers={"X-Forwarded-For": "203.0.113.1, 198.51.100.23"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
+    with env["sessions"]() as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "login.failed"))
+    assert entry.details["address"] == "198.51.100.23"
+
+
+def _cli(settings, *args):
+    from click.testing import CliRunner
+
+    from innsyn.cli import main
+
+    env = {
+        "INNSYN_DATA_DIR": str(settings.data_dir),
+        "INNSYN_DATABASE_URL": "",
+        "INNSYN_SECRET_KEY": settings.secret_key,
+        "INNSYN_USER_PASSWORD": PASSWORD,
+    }
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _new_key(client):
+    page = client.get("/admin/keys")
+    made = client.post("/admin/keys", data={"name": "deploy", "csrf_token": _token(page.text)})
+    return re.search(r'<code class="secret">([^<]+)</code>', made.text).group(1)
+
+
+def test_api_keys_and_sessions_end_with_their_user(env):
+    from innsyn.store.models import User
+
+    settings = env["settings"]
+    _cli(settings, "users", "add", "otto", "--agency", "oslo")
+    api = env["app"].test_client()
+
+    def status(key):
+        return api.get("/api/v1/admin/jobs", headers={"Authorization": f"Bearer {key}"}).status_code
+
+    browser = _login(env["app"].test_client(), "otto")
+    first = _new_key(browser)
+    assert status(first) == 200 and status(env["oslo_key"]) == 200
+    assert "1 API key(s) revoked" in _cli(settings, "users", "disable", "otto")
+    assert status(first) == 401
+    assert browser.get("/admin/").status_code == 302
+    _cli(settings, "users", "enable", "otto")
+    assert status(first) == 401
+
+    browser = _login(env["app"].test_client(), "otto")
+    second = _new_key(browser)
+    assert status(second) == 200
+    with env["sessions"]() as s:
+        old_id = s.scalar(select(User.id).where(User.username == "otto"))
+    assert "1 API key(s) revoked" in _cli(settings, "users", "delete", "otto")
+    assert status(second) == 401 and browser.get("/admin/").status_code == 302
+
+    _cli(settings, "users", "add", "otto", "--agency", "oslo")
+    with env["sessions"]() as s:
+        assert s.scalar(select(User.id).where(User.username == "otto")) == old_id  # id reused
+    assert status(first) == 401 and status(second) == 401
+    assert browser.get("/admin/").status_code == 302
+    assert status(env["oslo_key"]) == 200  # a key made on the command line has no user
+    fresh = _login(env["app"].test_client(), "otto")
+    assert fresh.get("/admin/").status_code == 200
