@@ -84,6 +84,7 @@ from innsyn.harvest.values import (
 )
 from innsyn.store.blobs import BlobStore
 from innsyn.store.db import is_busy
+from innsyn.store.derived import drop_derived
 from innsyn.store.models import (
     Dokumentbeskrivelse,
     Enhet,
@@ -477,7 +478,10 @@ class StoreWriter:
                 self._direct.entry_changed(jid)
         jp, change, files = self._entry_row(jid, rec)
         for obj, frec in files:
+            content = obj.sha256
             error = fetch_file(self._blobs, obj, frec, self._max_file_size)
+            if content is not None and obj.sha256 != content and drop_derived(jp, [obj.id]):
+                change = Change.UPDATED  # what was found in the earlier content goes with it
             self.report.counts["files_failed" if error else "files_fetched"] += 1
             if error:
                 self.report.note(self.report.errors, f"{rec.system_id}: {error}")

@@ -1,0 +1,271 @@
+"""Attachments found inside an e-mail follow the e-mail in every later harvest.
+
+A Noark 5 extraction holds an entry whose document is a real e-mail with two attached
+text files (Apache Tika's ``testRFC822_multipart_attachments.eml``); harvesting it with
+the real Tika makes each attachment a document of the entry. The source is then
+harvested again with the e-mail screened, replaced by a redacted file, dropped from the
+entry, or the entry withdrawn: afterwards no page, API answer, download or index
+document may show an attachment, and that run and the one after it succeed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from harvesters.noark5 import Noark5Harvester
+from innsyn.harvest.pipeline import RunContext, harvest
+from innsyn.search_client import make_client
+from innsyn.store.db import make_engine
+from innsyn.store.models import Base, Dokumentbeskrivelse, Dokumentobjekt
+from tests.factories import store
+from tests.pg import postgres_server
+from web import create_app
+
+pytestmark = pytest.mark.services
+
+MAIL = "tika/mail/testRFC822_multipart_attachments.eml"
+ATTACHMENT_TITLE = "TxtA"
+"""Part of the name of an attachment (``Test TxtA.txt``)."""
+ATTACHMENT_WORD = "TXTA"
+"""A word found only in that attachment's text (``This is Test TXTA File for parser``)."""
+REDACTED = b"Sladdet utgave av e-posten. Innholdet er unntatt offentlighet.\n"
+
+SCREENING = """
+      <skjerming>
+       <tilgangsrestriksjon>UO</tilgangsrestriksjon>
+       <skjermingshjemmel>Offl. 13, jf. fvl. 13</skjermingshjemmel>
+       <skjermingDokument>Hele dokumentet</skjermingDokument>
+      </skjerming>"""
+
+
+def _document(
+    root: Path, sid: str, number: int, title: str, ref: str, fmt: str, screened: bool
+) -> str:
+    checksum = hashlib.sha256((root / "dokumenter" / ref).read_bytes()).hexdigest()
+    role = "Hoveddokument" if number == 1 else "Vedlegg"
+    return f"""
+     <dokumentbeskrivelse>
+      <systemID>{sid}</systemID>
+      <tilknyttetRegistreringSom>{role}</tilknyttetRegistreringSom>
+      <dokumentnummer>{number}</dokumentnummer>
+      <tittel>{title}</tittel>{SCREENING if screened else ""}
+      <dokumentobjekt>
+       <versjonsnummer>1</versjonsnummer>
+       <variantformat>Arkivformat</variantformat>
+       <format>{fmt}</format>
+       <referanseDokumentfil>dokumenter/{ref}</referanseDokumentfil>
+       <sjekksum>{checksum}</sjekksum>
+       <sjekksumAlgoritme>SHA256</sjekksumAlgoritme>
+      </dokumentobjekt>
+     </dokumentbeskrivelse>"""
+
+
+def _entry(sid: str, n: int, title: str, documents: str) -> str:
+    return f"""
+    <registrering xsi:type="journalpost">
+     <systemID>{sid}</systemID>
+     <offentligTittel>{title}</offentligTittel>
+     <journalaar>2026</journalaar>
+     <journalsekvensnummer>{n}</journalsekvensnummer>
+     <journalpostnummer>{n}</journalpostnummer>
+     <journalposttype>Inngående dokument</journalposttype>
+     <journaldato>2026-03-0{n}</journaldato>{documents}
+    </registrering>"""
+
+
+def _extraction(root: Path, entries: str) -> Path:
+    (root / "arkivstruktur.xml").write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur"
+       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+ <systemID>arkiv-1</systemID>
+ <tittel>Postjournal</tittel>
+ <arkivskaper>
+  <arkivskaperID>974760673</arkivskaperID>
+  <arkivskaperNavn>Fjordvik kommune</arkivskaperNavn>
+ </arkivskaper>
+ <arkivdel>
+  <systemID>arkivdel-1</systemID>
+  <tittel>Post 2026</tittel>
+  <mappe xsi:type="saksmappe">
+   <systemID>sak-1</systemID>
+   <offentligTittel>Klage på byggesak i Fjordbyen</offentligTittel>
+   <saksaar>2026</saksaar>
+   <sakssekvensnummer>17</sakssekvensnummer>{entries}
+  </mappe>
+ </arkivdel>
+</arkiv>
+""",
+        encoding="utf-8",
+    )
+    return root
+
+
+def _source(root: Path, scenario: str) -> Path:
+    """The extraction as first harvested (``scenario`` "first") or as changed."""
+    if scenario == "replaced_in_place":
+        (root / "dokumenter/epost.eml").write_bytes(REDACTED)
+    letter = _document(root, "dok-brev", 1, "Brev fra klager", "brev.txt", "txt", False)
+    ref, fmt = (
+        ("epost-sladdet.txt", "txt") if scenario == "replaced_by_new_file" else ("epost.eml", "eml")
+    )
+    mail = _document(root, "dok-epost", 2, "E-post fra klager", ref, fmt, scenario == "screened")
+    if scenario == "dropped":
+        mail = ""
+    entries = _entry("jp-svar", 2, "Svar på klage", "")
+    if scenario != "withdrawn":
+        entries = (
+            _entry("jp-klage", 1, "Klage på vedtak om byggetillatelse", letter + mail) + entries
+        )
+    return _extraction(root, entries)
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_settings(request, settings):
+    """The test's settings on SQLite, or on a PostgreSQL database emptied for it."""
+    if request.param == "sqlite":
+        return settings
+    pg = settings.model_copy(update={"database_url": request.getfixturevalue("postgres_url")})
+    engine = make_engine(pg)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()
+    return pg
+
+
+@pytest.fixture
+def source(testdata, tmp_path):
+    root = tmp_path / "uttrekk"
+    (root / "dokumenter").mkdir(parents=True)
+    shutil.copy(testdata / MAIL, root / "dokumenter/epost.eml")
+    (root / "dokumenter/brev.txt").write_text("Klagen gjelder garasjen på Fjordbyen.\n")
+    (root / "dokumenter/epost-sladdet.txt").write_bytes(REDACTED)
+    return root
+
+
+def _run(settings, sessions, root: Path):
+    harvester = Noark5Harvester(str(root), {"complete": "true"})
+    return harvest(harvester, RunContext(settings, sessions, "klager"))
+
+
+def _index_dump(settings) -> tuple[str, int, int]:
+    """Every index document of this test as JSON, and the hits of a search for the
+    attachment's word and for its title."""
+    client = make_client(settings)
+    pattern = f"{settings.index_prefix}-*"
+    client.indices.refresh(index=pattern)
+    docs = client.search(index=pattern, body={"size": 1000})["hits"]["hits"]
+
+    def hits(text: str) -> int:
+        body = {"query": {"query_string": {"query": text, "lenient": True}}, "size": 100}
+        return len(client.search(index=pattern, body=body)["hits"]["hits"])
+
+    dump = json.dumps([d["_source"] for d in docs], ensure_ascii=False)
+    return dump, hits(ATTACHMENT_WORD), hits(ATTACHMENT_TITLE)
+
+
+def _attachments(sessions) -> dict[str, str]:
+    """The ids of the attachment documents, by their title."""
+    with sessions() as s:
+        rows = s.execute(
+            select(Dokumentbeskrivelse.id, Dokumentbeskrivelse.tittel)
+            .join(Dokumentobjekt)
+            .where(Dokumentobjekt.parent_id.is_not(None))
+        ).all()
+    return {str(title): str(did) for did, title in rows}
+
+
+def _document_id(sessions, system_id: str) -> str | None:
+    with sessions() as s:
+        return s.scalar(
+            select(Dokumentbeskrivelse.id).where(Dokumentbeskrivelse.system_id == system_id)
+        )
+
+
+def _entry_id(sessions) -> str:
+    with sessions() as s:
+        return str(
+            s.scalar(
+                select(Dokumentbeskrivelse.journalpost_id).where(
+                    Dokumentbeskrivelse.system_id == "dok-brev"
+                )
+            )
+        )
+
+
+def _shows_attachment(body: bytes) -> bool:
+    text = body.decode("utf-8", "replace").lower()
+    return ATTACHMENT_TITLE.lower() in text or ATTACHMENT_WORD.lower() in text
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    ["screened", "replaced_in_place", "replaced_by_new_file", "dropped", "withdrawn"],
+)
+def test_attachments_follow_their_parent(db_settings, source, scenario):
+    settings = db_settings
+    sessions = store(settings)
+    first = _run(settings, sessions, _source(source, "first"))
+    assert first.status == "ok", first.errors
+    attachments = _attachments(sessions)
+    attachment = next(did for title, did in attachments.items() if ATTACHMENT_TITLE in title)
+    jid = _entry_id(sessions)
+    mail = _document_id(sessions, "dok-epost")
+    client = create_app(settings).test_client()
+    assert _shows_attachment(client.get(f"/journalpost/{jid}").data)
+    assert _shows_attachment(client.get(f"/api/v1/dokument/{attachment}").data)
+    dump, word_hits, title_hits = _index_dump(settings)
+    assert ATTACHMENT_WORD in dump and word_hits and title_hits
+
+    second = _run(settings, sessions, _source(source, scenario))
+    assert second.status == "ok", second.errors
+    third = _run(settings, sessions, source)
+    assert third.status == "ok", third.errors
+
+    entry_page = client.get(f"/journalpost/{jid}")
+    entry_api = client.get(f"/api/v1/journalpost/{jid}")
+    for response in (entry_page, entry_api):
+        assert response.status_code == (404 if scenario == "withdrawn" else 200)
+        assert not _shows_attachment(response.data)
+    for did in attachments.values():
+        for url in (
+            f"/dokument/{did}",
+            f"/dokument/{did}/original",
+            f"/api/v1/dokument/{did}",
+            f"/api/v1/dokument/{did}/content",
+        ):
+            assert client.get(url).status_code == 404, url
+    if scenario in ("screened", "dropped", "withdrawn"):
+        for url in (f"/dokument/{mail}/original", f"/api/v1/dokument/{mail}/content"):
+            assert client.get(url).status_code == 404, url
+    if scenario.startswith("replaced"):
+        current = _document_id(sessions, "dok-epost")
+        assert client.get(f"/api/v1/dokument/{current}/content").data == REDACTED
+        assert f"/dokument/{current}" in entry_page.data.decode()
+    dump, word_hits, title_hits = _index_dump(settings)
+    assert "Svar på klage" in dump
+    assert ATTACHMENT_WORD.lower() not in dump.lower()
+    assert ATTACHMENT_TITLE.lower() not in dump.lower()
+    assert (word_hits, title_hits) == (0, 0)
+    with sessions() as s:
+        derived = s.scalars(
+            select(Dokumentbeskrivelse)
+            .join(Dokumentobjekt)
+            .where(Dokumentobjekt.parent_id.is_not(None))
+        ).all()
+        if scenario == "screened":
+            assert derived and all(d.skjerming and d.skjerming.tilgangsrestriksjon for d in derived)
+        elif scenario != "withdrawn":
+            assert derived == []
