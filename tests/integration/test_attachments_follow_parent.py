@@ -9,19 +9,30 @@ document may show an attachment, and that run and the one after it succeed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import select
 
 from harvesters.noark5 import Noark5Harvester
 from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.search_client import make_client
-from innsyn.store.db import make_engine
-from innsyn.store.models import Base, Dokumentbeskrivelse, Dokumentobjekt
+from innsyn.store.db import alembic_config, make_engine, make_sessionmaker
+from innsyn.store.ids import stable_id
+from innsyn.store.models import (
+    Base,
+    Dokumentbeskrivelse,
+    Dokumentobjekt,
+    Extraction,
+    Journalpost,
+    Skjerming,
+    utcnow,
+)
 from tests.factories import store
 from tests.pg import postgres_server
 from web import create_app
@@ -269,3 +280,81 @@ def test_attachments_follow_their_parent(db_settings, source, scenario):
             assert derived and all(d.skjerming and d.skjerming.tilgangsrestriksjon for d in derived)
         elif scenario != "withdrawn":
             assert derived == []
+
+
+def _migrate(engine, revision: str) -> None:
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def _mail_with_attachment(
+    s, name: str, content: str, screening: Skjerming | None, indexed: dt.datetime
+) -> tuple[str, str]:
+    """An entry whose e-mail (of content ``content``) holds an unscreened attachment,
+    as extraction made it before attachments followed their e-mail; the ids of the
+    entry and the attachment."""
+    jp = Journalpost(
+        id=f"jp_{name}",
+        source_key="gammel",
+        system_id=name,
+        offentlig_tittel=f"Klage {name}",
+        updated_at=indexed,
+        last_indexed_at=indexed,
+    )
+    mail = Dokumentbeskrivelse(id=f"db_{name}", tittel="E-post", skjerming=screening)
+    mail.dokumentobjekter.append(Dokumentobjekt(id=f"do_{name}", sha256=content))
+    attachment = stable_id("db", f"do_{name}", "embedded", "0")
+    child = Dokumentbeskrivelse(id=attachment, tittel="Test TxtA.txt")
+    child.dokumentobjekter.append(
+        Dokumentobjekt(
+            id=stable_id("do", attachment),
+            parent_id=f"do_{name}",
+            filnavn="Test TxtA.txt",
+            text_sha256="7" * 64,
+            extraction_status="done",
+        )
+    )
+    jp.dokumentbeskrivelser = [mail, child]
+    s.add(jp)
+    return jp.id, attachment
+
+
+def test_a_store_written_before_is_repaired_by_its_migration(db_settings):
+    """Revision 0008: an attachment under an e-mail screened since takes its screening,
+    one the e-mail's current content does not hold is deleted, a current one is kept;
+    the entries changed are due for indexing again."""
+    engine = make_engine(db_settings)
+    _migrate(engine, "0007")
+    sessions = make_sessionmaker(engine)
+    indexed = utcnow() - dt.timedelta(days=1)
+    original, redacted = "a" * 64, "b" * 64
+    with sessions.begin() as s:
+        held = {"name": "Test TxtA.txt", "media_type": "text/plain", "text_sha256": "7" * 64}
+        s.add(Extraction(sha256=original, status="done", meta={"embedded": [held]}))
+        s.add(Extraction(sha256=redacted, status="done", meta={"embedded": []}))
+        uo = Skjerming(tilgangsrestriksjon="UO", skjermingshjemmel="Offl. § 13")
+        screened = _mail_with_attachment(s, "skjermet", original, uo, indexed)
+        replaced = _mail_with_attachment(s, "sladdet", redacted, None, indexed)
+        current = _mail_with_attachment(s, "uendret", original, None, indexed)
+    _migrate(engine, "head")
+    with sessions() as s:
+        attachment = s.get_one(Dokumentbeskrivelse, screened[1])
+        assert attachment.skjerming_id is not None
+        assert attachment.skjerming_id == s.get_one(Dokumentbeskrivelse, "db_skjermet").skjerming_id
+        assert s.get(Dokumentbeskrivelse, replaced[1]) is None
+        assert (
+            s.scalars(
+                select(Dokumentobjekt.id).where(Dokumentobjekt.parent_id == "do_sladdet")
+            ).all()
+            == []
+        )
+        kept = s.get_one(Dokumentbeskrivelse, current[1])
+        assert kept.skjerming_id is None and kept.dokumentobjekter
+        due = {
+            jp.id
+            for jp in s.scalars(select(Journalpost))
+            if jp.last_indexed_at is None or jp.updated_at > jp.last_indexed_at
+        }
+        assert due == {screened[0], replaced[0]}
