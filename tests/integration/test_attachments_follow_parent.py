@@ -3,9 +3,10 @@
 A Noark 5 extraction holds an entry whose document is a real e-mail with two attached
 text files (Apache Tika's ``testRFC822_multipart_attachments.eml``); harvesting it with
 the real Tika makes each attachment a document of the entry. The source is then
-harvested again with the e-mail screened, replaced by a redacted file, dropped from the
-entry, or the entry withdrawn: afterwards no page, API answer, download or index
-document may show an attachment, and that run and the one after it succeed."""
+harvested again with the e-mail screened, replaced by a redacted file (that may also be
+missing), dropped from the entry, or the entry withdrawn: afterwards no page, API
+answer, download or index document may show an attachment, and that run and the one
+after it succeed."""
 
 from __future__ import annotations
 
@@ -122,10 +123,14 @@ def _source(root: Path, scenario: str) -> Path:
     if scenario == "replaced_in_place":
         (root / "dokumenter/epost.eml").write_bytes(REDACTED)
     letter = _document(root, "dok-brev", 1, "Brev fra klager", "brev.txt", "txt", False)
-    ref, fmt = (
-        ("epost-sladdet.txt", "txt") if scenario == "replaced_by_new_file" else ("epost.eml", "eml")
-    )
+    ref, fmt = ("epost.eml", "eml")
+    if scenario == "replaced_by_new_file":
+        ref, fmt = ("epost-sladdet.txt", "txt")
+    elif scenario == "replaced_unreadable":
+        (root / "dokumenter" / ref).write_bytes(REDACTED)
     mail = _document(root, "dok-epost", 2, "E-post fra klager", ref, fmt, scenario == "screened")
+    if scenario == "replaced_unreadable":
+        (root / "dokumenter" / ref).unlink()  # its new checksum declared, the file missing
     if scenario == "dropped":
         mail = ""
     entries = _entry("jp-svar", 2, "Svar på klage", "")
@@ -223,7 +228,14 @@ def _shows_attachment(body: bytes) -> bool:
 
 @pytest.mark.parametrize(
     "scenario",
-    ["screened", "replaced_in_place", "replaced_by_new_file", "dropped", "withdrawn"],
+    [
+        "screened",
+        "replaced_in_place",
+        "replaced_by_new_file",
+        "replaced_unreadable",
+        "dropped",
+        "withdrawn",
+    ],
 )
 def test_attachments_follow_their_parent(db_settings, source, scenario):
     settings = db_settings
@@ -241,7 +253,11 @@ def test_attachments_follow_their_parent(db_settings, source, scenario):
     assert ATTACHMENT_WORD in dump and word_hits and title_hits
 
     second = _run(settings, sessions, _source(source, scenario))
-    assert second.status == "ok", second.errors
+    if scenario == "replaced_unreadable":
+        assert second.status == "ok_with_errors"
+        assert any("epost.eml" in e and "could not be read" in e for e in second.errors)
+    else:
+        assert second.status == "ok", second.errors
     third = _run(settings, sessions, source)
     assert third.status == "ok", third.errors
 
@@ -258,10 +274,10 @@ def test_attachments_follow_their_parent(db_settings, source, scenario):
             f"/api/v1/dokument/{did}/content",
         ):
             assert client.get(url).status_code == 404, url
-    if scenario in ("screened", "dropped", "withdrawn"):
+    if scenario in ("screened", "dropped", "withdrawn", "replaced_unreadable"):
         for url in (f"/dokument/{mail}/original", f"/api/v1/dokument/{mail}/content"):
             assert client.get(url).status_code == 404, url
-    if scenario.startswith("replaced"):
+    if scenario in ("replaced_in_place", "replaced_by_new_file"):
         current = _document_id(sessions, "dok-epost")
         assert client.get(f"/api/v1/dokument/{current}/content").data == REDACTED
         assert f"/dokument/{current}" in entry_page.data.decode()
