@@ -1,12 +1,13 @@
-"""Attachments found inside an e-mail follow the e-mail in every later harvest.
+"""Attachments found inside an e-mail or a zip follow it in every later harvest.
 
 A Noark 5 extraction holds an entry whose document is a real e-mail with two attached
-text files (Apache Tika's ``testRFC822_multipart_attachments.eml``); harvesting it with
-the real Tika makes each attachment a document of the entry. The source is then
-harvested again with the e-mail screened, replaced by a redacted file (that may also be
-missing), dropped from the entry, or the entry withdrawn: afterwards no page, API
-answer, download or index document may show an attachment, and that run and the one
-after it succeed."""
+text files (Apache Tika's ``testRFC822_multipart_attachments.eml``), or a real zip of
+two; harvesting it with the real Tika makes each attachment a document of the entry.
+The source is then harvested again with the e-mail screened, replaced by a redacted
+file (that may also be missing), dropped from the entry, or the entry withdrawn:
+afterwards no page, API answer, download or index document may show an attachment,
+and that run and the one after it succeed. A store written before attachments
+followed their e-mail is repaired by its migration."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -40,11 +42,27 @@ from web import create_app
 
 pytestmark = pytest.mark.services
 
-MAIL = "tika/mail/testRFC822_multipart_attachments.eml"
-ATTACHMENT_TITLE = "TxtA"
-"""Part of the name of an attachment (``Test TxtA.txt``)."""
-ATTACHMENT_WORD = "TXTA"
-"""A word found only in that attachment's text (``This is Test TXTA File for parser``)."""
+
+@dataclass(frozen=True)
+class Container:
+    """A real file holding attachments: ``title`` is part of an attachment's name,
+    ``word`` is found in that attachment's text only."""
+
+    sample: str
+    name: str
+    format: str
+    title: str
+    word: str
+
+
+EMAIL = Container(
+    "tika/mail/testRFC822_multipart_attachments.eml", "epost.eml", "eml", "TxtA", "TXTA"
+)
+"""An e-mail with ``Test TxtA.txt`` (``This is Test TXTA File for parser``) attached."""
+ZIP = Container(
+    "tika/misc/testZipEntryNameCharsetShiftSJIS.zip", "vedlegg.zip", "zip", "文章1", "あいうえお"
+)
+"""A zip of ``文章1.txt`` (``あいうえお かきくけこ``) and ``文章2.txt``, names in Shift JIS."""
 REDACTED = b"Sladdet utgave av e-posten. Innholdet er unntatt offentlighet.\n"
 
 SCREENING = """
@@ -118,12 +136,12 @@ def _extraction(root: Path, entries: str) -> Path:
     return root
 
 
-def _source(root: Path, scenario: str) -> Path:
+def _source(root: Path, scenario: str, container: Container) -> Path:
     """The extraction as first harvested (``scenario`` "first") or as changed."""
     if scenario == "replaced_in_place":
-        (root / "dokumenter/epost.eml").write_bytes(REDACTED)
+        (root / "dokumenter" / container.name).write_bytes(REDACTED)
     letter = _document(root, "dok-brev", 1, "Brev fra klager", "brev.txt", "txt", False)
-    ref, fmt = ("epost.eml", "eml")
+    ref, fmt = (container.name, container.format)
     if scenario == "replaced_by_new_file":
         ref, fmt = ("epost-sladdet.txt", "txt")
     elif scenario == "replaced_unreadable":
@@ -165,7 +183,8 @@ def db_settings(request, settings):
 def source(testdata, tmp_path):
     root = tmp_path / "uttrekk"
     (root / "dokumenter").mkdir(parents=True)
-    shutil.copy(testdata / MAIL, root / "dokumenter/epost.eml")
+    for container in (EMAIL, ZIP):
+        shutil.copy(testdata / container.sample, root / "dokumenter" / container.name)
     (root / "dokumenter/brev.txt").write_text("Klagen gjelder garasjen på Fjordbyen.\n")
     (root / "dokumenter/epost-sladdet.txt").write_bytes(REDACTED)
     return root
@@ -176,7 +195,7 @@ def _run(settings, sessions, root: Path):
     return harvest(harvester, RunContext(settings, sessions, "klager"))
 
 
-def _index_dump(settings) -> tuple[str, int, int]:
+def _index_dump(settings, container: Container) -> tuple[str, int, int]:
     """Every index document of this test as JSON, and the hits of a search for the
     attachment's word and for its title."""
     client = make_client(settings)
@@ -189,7 +208,7 @@ def _index_dump(settings) -> tuple[str, int, int]:
         return len(client.search(index=pattern, body=body)["hits"]["hits"])
 
     dump = json.dumps([d["_source"] for d in docs], ensure_ascii=False)
-    return dump, hits(ATTACHMENT_WORD), hits(ATTACHMENT_TITLE)
+    return dump, hits(container.word), hits(container.title)
 
 
 def _attachments(sessions) -> dict[str, str]:
@@ -221,38 +240,43 @@ def _entry_id(sessions) -> str:
         )
 
 
-def _shows_attachment(body: bytes) -> bool:
-    text = body.decode("utf-8", "replace").lower()
-    return ATTACHMENT_TITLE.lower() in text or ATTACHMENT_WORD.lower() in text
+def _shows_attachment(body: bytes, container: Container) -> bool:
+    text = json.loads(body) if body.startswith(b"{") else body.decode("utf-8", "replace")
+    text = str(text).lower()
+    return container.title.lower() in text or container.word.lower() in text
+
+
+SCENARIOS = [
+    "screened",
+    "replaced_in_place",
+    "replaced_by_new_file",
+    "replaced_unreadable",
+    "dropped",
+    "withdrawn",
+]
 
 
 @pytest.mark.parametrize(
-    "scenario",
-    [
-        "screened",
-        "replaced_in_place",
-        "replaced_by_new_file",
-        "replaced_unreadable",
-        "dropped",
-        "withdrawn",
-    ],
+    ("container", "scenario"),
+    [(EMAIL, s) for s in SCENARIOS] + [(ZIP, s) for s in ("screened", "replaced_in_place")],
+    ids=[f"eml-{s}" for s in SCENARIOS] + ["zip-screened", "zip-replaced_in_place"],
 )
-def test_attachments_follow_their_parent(db_settings, source, scenario):
+def test_attachments_follow_their_parent(db_settings, source, container, scenario):
     settings = db_settings
     sessions = store(settings)
-    first = _run(settings, sessions, _source(source, "first"))
+    first = _run(settings, sessions, _source(source, "first", container))
     assert first.status == "ok", first.errors
     attachments = _attachments(sessions)
-    attachment = next(did for title, did in attachments.items() if ATTACHMENT_TITLE in title)
+    attachment = next(did for title, did in attachments.items() if container.title in title)
     jid = _entry_id(sessions)
     mail = _document_id(sessions, "dok-epost")
     client = create_app(settings).test_client()
-    assert _shows_attachment(client.get(f"/journalpost/{jid}").data)
-    assert _shows_attachment(client.get(f"/api/v1/dokument/{attachment}").data)
-    dump, word_hits, title_hits = _index_dump(settings)
-    assert ATTACHMENT_WORD in dump and word_hits and title_hits
+    assert _shows_attachment(client.get(f"/journalpost/{jid}").data, container)
+    assert _shows_attachment(client.get(f"/api/v1/dokument/{attachment}").data, container)
+    dump, word_hits, title_hits = _index_dump(settings, container)
+    assert container.word in dump and word_hits and title_hits
 
-    second = _run(settings, sessions, _source(source, scenario))
+    second = _run(settings, sessions, _source(source, scenario, container))
     if scenario == "replaced_unreadable":
         assert second.status == "ok_with_errors"
         assert any("epost.eml" in e and "could not be read" in e for e in second.errors)
@@ -265,7 +289,7 @@ def test_attachments_follow_their_parent(db_settings, source, scenario):
     entry_api = client.get(f"/api/v1/journalpost/{jid}")
     for response in (entry_page, entry_api):
         assert response.status_code == (404 if scenario == "withdrawn" else 200)
-        assert not _shows_attachment(response.data)
+        assert not _shows_attachment(response.data, container)
     for did in attachments.values():
         for url in (
             f"/dokument/{did}",
@@ -281,10 +305,10 @@ def test_attachments_follow_their_parent(db_settings, source, scenario):
         current = _document_id(sessions, "dok-epost")
         assert client.get(f"/api/v1/dokument/{current}/content").data == REDACTED
         assert f"/dokument/{current}" in entry_page.data.decode()
-    dump, word_hits, title_hits = _index_dump(settings)
+    dump, word_hits, title_hits = _index_dump(settings, container)
     assert "Svar på klage" in dump
-    assert ATTACHMENT_WORD.lower() not in dump.lower()
-    assert ATTACHMENT_TITLE.lower() not in dump.lower()
+    assert container.word.lower() not in dump.lower()
+    assert container.title.lower() not in dump.lower()
     assert (word_hits, title_hits) == (0, 0)
     with sessions() as s:
         derived = s.scalars(
