@@ -31,6 +31,7 @@ from innsyn.ocr.need import ocr_need
 from innsyn.ocr.queue import OcrNeed, enqueue, status_of
 from innsyn.progress import Progress, ProgressCallback
 from innsyn.store.blobs import BlobStore
+from innsyn.store.derived import by_origin, follow_screening
 from innsyn.store.ids import stable_id
 from innsyn.store.models import (
     Dokumentbeskrivelse,
@@ -137,9 +138,13 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
     obj.extracted_at = utcnow()
     obj.updated_at = utcnow()
     doc = obj.dokumentbeskrivelse
+    found: set[str] = set()
     for pos, item in enumerate((ex.meta or {}).get("embedded", [])):
         did = stable_id("db", obj.id, "embedded", str(pos))
-        if session.get(Dokumentbeskrivelse, did) is not None:
+        found.add(did)
+        stored = session.get(Dokumentbeskrivelse, did)
+        if stored is not None:
+            follow_screening(doc, [stored])
             continue
         child = Dokumentbeskrivelse(
             id=did,
@@ -166,6 +171,9 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
         session.add(child)
     jp = session.get(Journalpost, doc.journalpost_id)
     if jp is not None:
+        for stale in by_origin(jp.dokumentbeskrivelser).get(obj.id, []):
+            if stale.id not in found:  # found in an earlier content of this file
+                jp.dokumentbeskrivelser.remove(stale)
         jp.updated_at = utcnow()
 
 

@@ -1,7 +1,9 @@
 """Fetching a document's file into the blob store and checking its declared checksum.
 
 Called by ``innsyn.harvest.writer.StoreWriter`` for each new or changed file of an
-entry; a fetched file waits as ``pending`` for extraction (``innsyn.extraction``)."""
+entry; a fetched file waits as ``pending`` for extraction (``innsyn.extraction``). When
+the source changed a file and its new content cannot be read, the earlier content is
+forgotten (``forget_content``): it may be what a redacted version was meant to replace."""
 
 from __future__ import annotations
 
@@ -64,6 +66,17 @@ def fetch_file(blobs: BlobStore, obj: Dokumentobjekt, rec: FileRecord, max_size:
     if rec.declared_size is not None and rec.declared_size != stored.size:
         return _fail(obj, f"size mismatch: declared {rec.declared_size}, got {stored.size}")
     return None
+
+
+def forget_content(obj: Dokumentobjekt, error: str | None) -> None:
+    """Leave ``obj`` without content, text or download (the blob itself stays in the
+    store); ``error`` says why, or the source gave no content to read."""
+    obj.sha256 = None
+    obj.size = None
+    obj.text_sha256 = None
+    obj.text_chars = None
+    obj.language = None
+    _fail(obj, error or "the source changed this file but gave no content to read")
 
 
 def _fail(obj: Dokumentobjekt, message: str) -> str:

@@ -26,6 +26,7 @@ from innsyn.harvest.records import (
     SkjermingRecord,
 )
 from innsyn.language import detect_title_language
+from innsyn.store.derived import by_origin, follow_screening, origin
 from innsyn.store.ids import stable_id
 from innsyn.store.models import (
     Dokumentbeskrivelse,
@@ -231,12 +232,16 @@ def apply_documents(
 ) -> tuple[bool, list[tuple[Dokumentobjekt, FileRecord]]]:
     """Update the entry's documents in place; (changed, files to fetch).
 
-    A document the record no longer lists is removed, unless it holds files extracted
-    from another file (embedded documents are ours, not the source's)."""
+    A document the record no longer lists is removed, and so is a file its document no
+    longer lists. Documents derived from a file (``innsyn.store.derived``: attachments
+    found inside it, ours, not the source's) follow that file: they carry its document's
+    screening, and are removed with it."""
     changed = False
     files: list[tuple[Dokumentobjekt, FileRecord]] = []
     keep: set[str] = set()
+    listed: set[str] = set()
     existing = {d.id: d for d in jp.dokumentbeskrivelser}
+    derived = by_origin(existing.values())
     for pos, rec in enumerate(recs):
         did = document_id(jp.id, rec, pos, keep)
         doc = existing.get(did)
@@ -270,9 +275,17 @@ def apply_documents(
                 ):
                     files.append((obj, f))
                     changed = changed or source_changed
+        for oid, obj in objs.items():
+            if oid not in used:
+                doc.dokumentobjekter.remove(obj)
+                changed = True
+        for oid in used:
+            changed = follow_screening(doc, derived.get(oid, ())) or changed
+        listed |= used
     for did, doc in existing.items():
-        embedded = any(o.parent_id is not None for o in doc.dokumentobjekter)
-        if did not in keep and not embedded:
-            jp.dokumentbeskrivelser.remove(doc)
-            changed = True
+        parent = origin(doc)
+        if did in keep or (parent is not None and parent in listed):
+            continue
+        jp.dokumentbeskrivelser.remove(doc)
+        changed = True
     return changed, files

@@ -55,7 +55,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
 from innsyn.extraction.status import ExtractionStatus
-from innsyn.harvest.files import fetch_file
+from innsyn.harvest.files import fetch_file, forget_content
 from innsyn.harvest.records import (
     DeleteRecord,
     EnhetRecord,
@@ -84,6 +84,7 @@ from innsyn.harvest.values import (
 )
 from innsyn.store.blobs import BlobStore
 from innsyn.store.db import is_busy
+from innsyn.store.derived import drop_derived
 from innsyn.store.models import (
     Dokumentbeskrivelse,
     Enhet,
@@ -477,7 +478,12 @@ class StoreWriter:
                 self._direct.entry_changed(jid)
         jp, change, files = self._entry_row(jid, rec)
         for obj, frec in files:
+            content = obj.sha256
             error = fetch_file(self._blobs, obj, frec, self._max_file_size)
+            if content is not None and obj.sha256 == content and (error or frec.open is None):
+                forget_content(obj, error)  # the source replaced it; the new one is unread
+            if content is not None and obj.sha256 != content and drop_derived(jp, [obj.id]):
+                change = Change.UPDATED  # what was found in the earlier content goes with it
             self.report.counts["files_failed" if error else "files_fetched"] += 1
             if error:
                 self.report.note(self.report.errors, f"{rec.system_id}: {error}")

@@ -73,6 +73,7 @@ class CorrespondentRow:
 
 @dataclass(slots=True)
 class FileRow:
+    id: str
     dokumentbeskrivelse_id: str
     parent_id: str | None
     filnavn: str | None

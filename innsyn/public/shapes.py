@@ -296,11 +296,19 @@ DOCUMENT: Shape[PublicDocument] = Shape(
 
 
 def shown_documents(jp: StoredEntry) -> list[StoredDocument]:
-    """The documents of an entry that may be shown: none that carry a screening, and none
-    at all when the entry's own screening covers its documents (``skjermingDokument``)."""
+    """The documents of an entry that may be shown: none that carry a screening, none
+    found inside a file (an attachment of an e-mail or archive) unless the document
+    holding that file is shown, and none at all when the entry's own screening covers
+    its documents (``skjermingDokument``)."""
     if jp.skjerming is not None and jp.skjerming.skjerming_dokument:
         return []
-    return [d for d in jp.dokumentbeskrivelser if not is_screened(d.skjerming)]
+    shown = [d for d in jp.dokumentbeskrivelser if not is_screened(d.skjerming)]
+    files = {o.id for d in shown for o in d.dokumentobjekter if o.parent_id is None}
+    return [
+        d
+        for d in shown
+        if all(o.parent_id is None or o.parent_id in files for o in d.dokumentobjekter)
+    ]
 
 
 def document_page(doc: StoredDocument, entry: StoredEntry, moment: Moment) -> dict[str, Any] | None:

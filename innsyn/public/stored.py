@@ -64,8 +64,11 @@ class StoredCorrespondent(Protocol):
 
 
 class StoredFile(Protocol):
-    """A ``Dokumentobjekt``: one file of a document and its extraction state."""
+    """A ``Dokumentobjekt``: one file of a document and its extraction state;
+    ``parent_id`` names the file it was found in (an attachment of an e-mail)."""
 
+    @property
+    def id(self) -> str: ...
     @property
     def parent_id(self) -> str | None: ...
     @property

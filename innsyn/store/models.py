@@ -297,6 +297,9 @@ class Dokumentobjekt(Base):
     dokumentbeskrivelse: Mapped[Dokumentbeskrivelse] = relationship(
         back_populates="dokumentobjekter"
     )
+    parent: Mapped[Dokumentobjekt | None] = relationship(remote_side="Dokumentobjekt.id")
+    """The file this one was found in (``innsyn.store.derived``); declared so that a flush
+    deleting both deletes the derived file first."""
 
 
 class Extraction(Base):
