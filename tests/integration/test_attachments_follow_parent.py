@@ -362,11 +362,11 @@ def _mail_with_attachment(
 
 
 def test_a_store_written_before_is_repaired_by_its_migration(db_settings):
-    """Revision 0008: an attachment under an e-mail screened since takes its screening,
+    """Revision 0010: an attachment under an e-mail screened since takes its screening,
     one the e-mail's current content does not hold is deleted, a current one is kept;
     the entries changed are due for indexing again."""
     engine = make_engine(db_settings)
-    _migrate(engine, "0007")
+    _migrate(engine, "0009")
     sessions = make_sessionmaker(engine)
     indexed = utcnow() - dt.timedelta(days=1)
     original, redacted = "a" * 64, "b" * 64

@@ -1,7 +1,7 @@
 """attachments found in a file follow it: repair what earlier harvests left behind
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 15:10:00
 
 Before this revision, a document derived from a file (an attachment extraction found
@@ -23,8 +23,8 @@ from alembic import op
 
 from innsyn.store.ids import stable_id
 
-revision = "0008"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
