@@ -10,9 +10,11 @@ before python-stdnum validates the eleven digits.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from typing import Any
 
 from stdnum.no import fodselsnummer
 
@@ -100,3 +102,28 @@ def correspondents_screened(skjerming: SkjermingRecord | None) -> bool:
     if any(w in meta for w in _PART_WORDS):
         return True
     return not any(w in meta for w in _FIELD_WORDS)
+
+
+def publication_date(
+    stated: dt.datetime | None, harvested_at: dt.datetime
+) -> tuple[dt.datetime | None, bool]:
+    """The publication date to store for a record whose source states ``stated``, and
+    whether it was clamped: a date after the harvest time becomes the harvest time.
+
+    The publication date opens the window in which names in the sensitive variants are
+    shown (``public.shapes.Moment.in_retention``); a source stating a future date would
+    keep them shown longer than the window allows."""
+    if stated is not None and stated > harvested_at:
+        return harvested_at, True
+    return stated, False
+
+
+def keep_earlier_publication(
+    values: dict[str, Any], stored: dt.datetime | None, stated: dt.datetime | None
+) -> None:
+    """Keep a record's ``stored`` publication date when the source still states a future
+    one (``stated``): clamped again at every harvest, it would move the window on each
+    time."""
+    new = values.get("publisert_dato")
+    if stored is not None and stated is not None and new is not None and stated > new:
+        values["publisert_dato"] = min(stored, new)
