@@ -14,7 +14,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
 
 from stdnum.no import fodselsnummer
 
@@ -127,3 +128,46 @@ def keep_earlier_publication(
     new = values.get("publisert_dato")
     if stored is not None and stated is not None and new is not None and stated > new:
         values["publisert_dato"] = min(stored, new)
+
+
+REDACTED_VARIANTS = frozenset(
+    {
+        "o",
+        "dokumenthvordeleravinnholdeterskjermet",
+        "skjermet",
+        "skjermetvariant",
+        "skjermetdokument",
+        "offentligvariant",
+        "sladdet",
+        "sladdetvariant",
+    }
+)
+"""The ``variantformat`` of a document with parts of its content screened, as its words
+run together in lower case: the Noark 5 code ``O`` and name ``Dokument hvor deler av
+innholdet er skjermet`` (arkivstruktur XML, N5WS ``kode``/``kodenavn``, eInnsyn JSON-LD's
+``arkiv:dokumentHvorDelerAvInnholdetErSkjermet``), Noark 4's ``O`` (offentlig variant,
+OEP ``VE.VARIANT``), and the short names sources use for it."""
+
+
+class HasVariant(Protocol):
+    @property
+    def variantformat(self) -> str | None: ...
+
+
+V = TypeVar("V", bound=HasVariant)
+
+
+def is_redacted_variant(variantformat: str | None) -> bool:
+    """True when ``variantformat`` names the redacted (screened) variant of a document,
+    in any of its spellings (``REDACTED_VARIANTS``; any case, spacing or punctuation)."""
+    if not variantformat:
+        return False
+    return "".join(_words(variantformat)) in REDACTED_VARIANTS
+
+
+def public_variants(files: Sequence[V]) -> list[V]:
+    """The files of one document that may be stored, indexed and served: only its
+    redacted variants when it has one (the production and archive formats then hold what
+    was screened), every file otherwise."""
+    redacted = [f for f in files if is_redacted_variant(f.variantformat)]
+    return redacted if redacted else list(files)

@@ -15,6 +15,8 @@ import dataclasses
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from innsyn.extraction.status import ExtractionStatus
 from innsyn.harvest.records import (
     DokumentRecord,
@@ -26,6 +28,7 @@ from innsyn.harvest.records import (
     SkjermingRecord,
 )
 from innsyn.language import detect_title_language
+from innsyn.privacy import public_variants
 from innsyn.store.ids import stable_id
 from innsyn.store.models import (
     Dokumentbeskrivelse,
@@ -226,13 +229,40 @@ def apply_parts(jp: Journalpost, recs: list[KorrespondansepartRecord]) -> bool:
     return True
 
 
+def drop_files(doc: Dokumentbeskrivelse, keep: set[str]) -> bool:
+    """Remove the document's source files not in ``keep``, with the files extracted from
+    them (innermost first, flushed in between: a file refers to the one it came from);
+    True when any went. Used when a later harvest brings a redacted variant: the
+    unredacted ones stored before must go from the store (and so from the index and the
+    download route)."""
+    gone = {o.id for o in doc.dokumentobjekter if o.parent_id is None and o.id not in keep}
+    removed = False
+    while gone:
+        inner = {o.parent_id for o in doc.dokumentobjekter}
+        leaves = [o for o in doc.dokumentobjekter if o.id in gone and o.id not in inner]
+        grown = gone | {o.id for o in doc.dokumentobjekter if o.parent_id in gone}
+        if not leaves and grown == gone:
+            break
+        gone = grown
+        for obj in leaves:
+            doc.dokumentobjekter.remove(obj)
+            gone.discard(obj.id)
+            removed = True
+        session = object_session(doc)
+        if session is not None:
+            session.flush()
+    return removed
+
+
 def apply_documents(
     jp: Journalpost, recs: list[DokumentRecord]
 ) -> tuple[bool, list[tuple[Dokumentobjekt, FileRecord]]]:
     """Update the entry's documents in place; (changed, files to fetch).
 
     A document the record no longer lists is removed, unless it holds files extracted
-    from another file (embedded documents are ours, not the source's)."""
+    from another file (embedded documents are ours, not the source's). Of a document's
+    files only ``privacy.public_variants`` are stored: when it has a redacted variant, the
+    others are neither fetched nor kept (``drop_files``)."""
     changed = False
     files: list[tuple[Dokumentobjekt, FileRecord]] = []
     keep: set[str] = set()
@@ -254,7 +284,10 @@ def apply_documents(
             changed = True
         objs = {o.id: o for o in doc.dokumentobjekter if o.parent_id is None}
         used: set[str] = set()
+        public = {id(f) for f in public_variants(rec.files)}
         for fpos, f in enumerate(rec.files):
+            if id(f) not in public:
+                continue
             oid = file_id(did, f, fpos, used)
             obj = objs.get(oid)
             ovalues = file_values(f)
@@ -270,6 +303,8 @@ def apply_documents(
                 ):
                     files.append((obj, f))
                     changed = changed or source_changed
+        if len(public) < len(rec.files) and drop_files(doc, used):
+            changed = True
     for did, doc in existing.items():
         embedded = any(o.parent_id is not None for o in doc.dokumentobjekter)
         if did not in keep and not embedded:

@@ -73,8 +73,10 @@ class CorrespondentRow:
 
 @dataclass(slots=True)
 class FileRow:
+    id: str
     dokumentbeskrivelse_id: str
     parent_id: str | None
+    variantformat: str | None
     filnavn: str | None
     media_type: str | None
     size: int | None

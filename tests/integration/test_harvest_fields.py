@@ -5,18 +5,22 @@ harvested from real source shapes into a real store and index."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
+import pytest
 from sqlalchemy import select
 
 from harvesters.einnsyn_jsonld import EinnsynJsonldHarvester
 from innsyn.harvest.pipeline import RunContext, harvest
 from innsyn.indexing.indexer import catch_up
+from innsyn.indexing.names import alias_name
 from innsyn.public.shapes import Moment, entry_page
 from innsyn.search.params import SearchParams
 from innsyn.search.searcher import search
 from innsyn.search_client import make_client
-from innsyn.store.models import Journalpost, utcnow
+from innsyn.store.blobs import BlobStore
+from innsyn.store.models import Dokumentbeskrivelse, Dokumentobjekt, Journalpost, utcnow
 from tests.factories import store
 
 FULLTEKST = "felleslosninger-docs/resources/einnsyn/eksempelfiler"
@@ -84,3 +88,110 @@ def test_a_future_publication_date_does_not_keep_names_past_their_window(
     )
     with sessions() as s:
         assert s.scalars(select(Journalpost.publisert_dato)).one() == first
+
+
+FULLTEKST_XML = f"{FULLTEKST}/2_jpost_fulltekst_noark5.xml"
+REDACTED_OBJECT = """<dokumentobjekt>
+					<versjonsnummer>1</versjonsnummer>
+					<variantformat>{variant}</variantformat>
+					<format>TXT</format>
+					<referanseDokumentfil>dokumenter/sladdet.txt</referanseDokumentfil>
+				</dokumentobjekt>
+			</dokumentbeskrivelse>"""
+
+
+def _extraction(testdata, root, variant=None):
+    """Digdir's full-text example as a Noark 5 extraction in ``root``: its document's
+    production format is a local text file naming Zqhemmelig Persen; with ``variant``, a
+    second object of that variantformat holds the redacted text."""
+    xml = (testdata / FULLTEKST_XML).read_text(encoding="utf-8")
+    xml = xml.replace("http://fillager/207356_1_0.MSG", "dokumenter/original.txt")
+    xml = xml.replace("<format>MSG</format>", "<format>TXT</format>")
+    xml = xml.replace("<sjekksum>PH</sjekksum>", "").replace(
+        "<filstoerrelse>206848</filstoerrelse>", ""
+    )
+    if variant is not None:
+        xml = xml.replace("</dokumentbeskrivelse>", REDACTED_OBJECT.format(variant=variant), 1)
+    (root / "dokumenter").mkdir(parents=True, exist_ok=True)
+    (root / "dokumenter" / "original.txt").write_text(
+        "Klagen fra Zqhemmelig Persen gjelder vedtaket om byggetillatelse i Fjordvik.",
+        encoding="utf-8",
+    )
+    (root / "dokumenter" / "sladdet.txt").write_text(
+        "Klagen fra [skjermet] gjelder vedtaket om byggetillatelse i Fjordvik.",
+        encoding="utf-8",
+    )
+    (root / "arkivstruktur.xml").write_text(xml, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    "variant", ["Dokument hvor deler av innholdet er skjermet", "O", "Skjermet"]
+)
+def test_a_redacted_variant_alone_is_stored_indexed_and_served(
+    settings, testdata, tmp_path, variant
+):
+    """A Noark 5 document first harvested with its production format only is public
+    whole; once a later harvest brings its redacted variant (every spelling of it), the
+    unredacted file is gone from the store, the index and the download route, and only
+    the redacted one is searched and served."""
+    from harvesters.noark5 import Noark5Harvester
+    from web import create_app
+
+    sessions = store(settings)
+    client = make_client(settings)
+    root = tmp_path / "uttrekk"
+
+    def run():
+        return harvest(Noark5Harvester(str(root)), RunContext(settings, sessions, "src"))
+
+    def secret_found():
+        raw = client.search(
+            index=alias_name(settings, "journalpost"),
+            body={"query": {"match": {"dokument_tekst": "Zqhemmelig"}}},
+        )
+        api = app.get("/api/v1/search", query_string={"q": "Zqhemmelig"}).get_json()
+        return len(raw["hits"]["hits"]) + api["total"]
+
+    app = create_app(settings).test_client()
+    _extraction(testdata, root)
+    run()
+    with sessions() as s:
+        doc = s.scalars(select(Dokumentbeskrivelse)).one()
+        doc_id = doc.id
+        assert [o.variantformat for o in doc.dokumentobjekter] == ["Produksjonsformat"]
+    assert secret_found() == 2, "before the redacted variant, the original is public"
+
+    _extraction(testdata, root, variant)
+    report = run()
+    assert report.errors == []
+    with sessions() as s:
+        objs = s.scalars(select(Dokumentobjekt)).all()
+        assert [o.variantformat for o in objs] == [variant]
+    assert secret_found() == 0
+    served = app.get(f"/api/v1/dokument/{doc_id}/content")
+    assert served.status_code == 200 and b"[skjermet]" in served.data
+    assert b"Zqhemmelig" not in served.data
+    text = app.get(f"/api/v1/dokument/{doc_id}").get_json()["text"]
+    assert "[skjermet]" in text and "Zqhemmelig" not in text
+    api = app.get("/api/v1/search", query_string={"q": "skjermet byggetillatelse"}).get_json()
+    assert api["total"] == 1
+
+
+def test_a_first_harvest_with_both_variants_never_fetches_the_original(
+    settings, testdata, tmp_path
+):
+    """Harvested together, the production format is not even stored."""
+    from harvesters.noark5 import Noark5Harvester
+
+    sessions = store(settings)
+    root = _extraction(
+        testdata, tmp_path / "uttrekk", "Dokument hvor deler av innholdet er skjermet"
+    )
+    harvest(Noark5Harvester(str(root)), RunContext(settings, sessions, "src", index=False))
+    with sessions() as s:
+        objs = s.scalars(select(Dokumentobjekt)).all()
+        assert [o.filnavn for o in objs] == ["sladdet.txt"]
+    blobs = BlobStore(settings.resolved_blob_dir)
+    original = (tmp_path / "uttrekk" / "dokumenter" / "original.txt").read_bytes()
+    assert not blobs.path_for(hashlib.sha256(original).hexdigest()).exists()
