@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 
 import pytest
 from sqlalchemy import select
@@ -195,3 +196,104 @@ def test_a_first_harvest_with_both_variants_never_fetches_the_original(
     blobs = BlobStore(settings.resolved_blob_dir)
     original = (tmp_path / "uttrekk" / "dokumenter" / "original.txt").read_bytes()
     assert not blobs.path_for(hashlib.sha256(original).hexdigest()).exists()
+
+
+def _traces(settings, client, app, entry_id, now=None):
+    """Where entry ``entry_id`` (titled Zqembargo) shows: the index itself (by id and by
+    title), the search, its page and its API view."""
+    index = alias_name(settings, "journalpost")
+    client.indices.refresh(index=index)
+    by_id = client.search(index=index, body={"query": {"ids": {"values": [entry_id]}}})
+    by_title = client.search(
+        index=index, body={"query": {"match": {"offentlig_tittel": "Zqembargo"}}}
+    )
+    found = {
+        "index": len(by_id["hits"]["hits"]) + len(by_title["hits"]["hits"]),
+        "search": search(settings, client, SearchParams(q="Zqembargo"), now=now).total,
+        "page": app.get(f"/journalpost/{entry_id}").status_code == 200,
+        "api": app.get(f"/api/v1/journalpost/{entry_id}").status_code == 200,
+    }
+    return {k: v for k, v in found.items() if v}
+
+
+def _embargo_source(testdata, tmp_path, when=None):
+    fields = {"arkiv:offentligTittel": "Zqembargo søknad om skjenkebevilling"}
+    if when is not None:
+        fields["arkiv:accessibleAfter"] = when
+    return _jsonld(testdata, tmp_path, "embargo.jsonld", **fields)
+
+
+def test_an_entry_embargoed_in_the_source_is_nowhere_until_the_date(settings, testdata, tmp_path):
+    """eInnsyn's accessibleAfter is harvested: until then the entry is in no public
+    surface and not in the index itself; after it, the catch-up (no harvest) puts it in."""
+    from web import create_app
+
+    sessions = store(settings)
+    client = make_client(settings)
+    app = create_app(settings).test_client()
+    lifts = utcnow() + dt.timedelta(seconds=4)
+    source = _embargo_source(testdata, tmp_path, lifts.isoformat())
+    harvest(EinnsynJsonldHarvester(str(source)), RunContext(settings, sessions, "src"))
+    with sessions() as s:
+        jp = s.scalars(select(Journalpost)).one()
+        entry_id = jp.id
+        assert jp.accessible_after == lifts
+    assert _traces(settings, client, app, entry_id, now=lifts - dt.timedelta(seconds=1)) == {}
+    catch_up(settings, client, sessions)
+    assert _traces(settings, client, app, entry_id, now=lifts - dt.timedelta(seconds=1)) == {}
+
+    while utcnow() <= lifts:
+        time.sleep(0.2)
+    catch_up(settings, client, sessions)
+    later = lifts + dt.timedelta(minutes=1)
+    assert _traces(settings, client, app, entry_id, now=later) == {
+        "index": 2,
+        "search": 1,
+        "page": True,
+        "api": True,
+    }
+
+
+def test_an_entry_embargoed_by_a_later_harvest_vanishes_everywhere(settings, testdata, tmp_path):
+    """A public entry that a later harvest puts under embargo leaves the index, the
+    search, its page and its API view; an unreadable date hides it too, with a warning."""
+    from web import create_app
+
+    sessions = store(settings)
+    client = make_client(settings)
+    app = create_app(settings).test_client()
+
+    def run(when):
+        source = _embargo_source(testdata, tmp_path, when)
+        return harvest(EinnsynJsonldHarvester(str(source)), RunContext(settings, sessions, "src"))
+
+    run(None)
+    with sessions() as s:
+        entry_id = s.scalars(select(Journalpost.id)).one()
+    assert set(_traces(settings, client, app, entry_id)) == {"index", "search", "page", "api"}
+    run("2100-01-01T00:00:00+01:00")
+    assert _traces(settings, client, app, entry_id) == {}
+    run(None)
+    assert set(_traces(settings, client, app, entry_id)) == {"index", "search", "page", "api"}
+    report = run("neste år")
+    assert any("accessibleAfter" in w for w in report.warnings)
+    assert _traces(settings, client, app, entry_id) == {}
+
+
+def test_rebuild_and_status_count_an_embargoed_entry_as_not_in_the_index(settings):
+    """A rebuild leaves an entry under embargo out without taking it for a lost document,
+    and the status calls the index in sync."""
+    from innsyn.indexing.indexer import rebuild, status
+    from tests.factories import add_entry
+
+    sessions = store(settings)
+    client = make_client(settings)
+    with sessions.begin() as s:
+        add_entry(s, "Offentlig brev om vei")
+        hidden = add_entry(s, "Zqembargo brev", accessible_after=utcnow() + dt.timedelta(days=3)).id
+    catch_up(settings, client, sessions)
+    report = rebuild(settings, client, sessions)
+    assert report.failed == 0 and report.withheld == 1
+    st = status(settings, client, sessions)["journalpost"]
+    assert st["in_sync"] and st["index"] == 1 and st["store"] == 1
+    assert not client.exists(index=alias_name(settings, "journalpost"), id=hidden)
