@@ -285,7 +285,8 @@ def saksmapper(
     agencies: Agencies,
 ) -> list[CaseRow]:
     """Up to ``limit`` cases matching ``where`` with id above ``after``, in id order, each
-    with its agency and the number of its entries that are not deleted."""
+    with its agency and the number of its entries the index holds now (not deleted, not
+    under embargo: an entry whose embargo ends is indexed again, and its case after it)."""
     cases = _page(session, CaseRow, Saksmappe.__table__, where, after, limit)
     if not cases:
         return []
@@ -294,10 +295,7 @@ def saksmapper(
     for chunk in _chunks(ids):
         query = (
             select(Journalpost.saksmappe_id, func.count())
-            .where(
-                Journalpost.saksmappe_id.in_(chunk),
-                Journalpost.deleted_at.is_(None),
-            )
+            .where(Journalpost.saksmappe_id.in_(chunk), *public_now(Journalpost))
             .group_by(Journalpost.saksmappe_id)
         )
         for case_id, count in session.execute(query):

@@ -241,6 +241,7 @@ def test_an_entry_embargoed_in_the_source_is_nowhere_until_the_date(settings, te
     assert _traces(settings, client, app, entry_id, now=lifts - dt.timedelta(seconds=1)) == {}
     catch_up(settings, client, sessions)
     assert _traces(settings, client, app, entry_id, now=lifts - dt.timedelta(seconds=1)) == {}
+    assert _case_counts(settings, client) == [0], "its case does not count it either"
 
     while utcnow() <= lifts:
         time.sleep(0.2)
@@ -252,6 +253,14 @@ def test_an_entry_embargoed_in_the_source_is_nowhere_until_the_date(settings, te
         "page": True,
         "api": True,
     }
+    assert _case_counts(settings, client) == [1]
+
+
+def _case_counts(settings, client):
+    index = alias_name(settings, "saksmappe")
+    client.indices.refresh(index=index)
+    hits = client.search(index=index, body={"query": {"match_all": {}}})["hits"]["hits"]
+    return [h["_source"]["journalpost_count"] for h in hits]
 
 
 def test_an_entry_embargoed_by_a_later_harvest_vanishes_everywhere(settings, testdata, tmp_path):
