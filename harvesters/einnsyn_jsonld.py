@@ -9,11 +9,14 @@ supported. Titles follow ``innsyn.harvest.titles``: ``offentligTittel`` is publi
 ``*_SENSITIV`` values go only to the sensitive fields, and a screened document has no
 title at all. Bad numbers, dates and times are left empty with a warning
 (``innsyn.harvest.fields``).
+``accessibleAfter`` (eInnsyn's embargo, as in its API) on a case or an entry becomes
+its ``accessible_after``: it is kept out of every public surface and the index until then.
 Location: a file, a directory of ``.jsonld`` files, or an http(s) URL.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +24,7 @@ from typing import Any
 
 from harvesters.http_files import url_opener
 from innsyn.harvest.contract import Harvester, HarvestError, is_url
-from innsyn.harvest.fields import FieldReader
+from innsyn.harvest.fields import FieldReader, parse_datetime
 from innsyn.harvest.records import (
     DeleteRecord,
     DokumentRecord,
@@ -48,6 +51,8 @@ JOURNALPOSTTYPE = {
     "organinterntnotatmedoppfølging": "N",
     "organinterntnotatutenoppfølging": "X",
 }
+HIDDEN_UNTIL = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+"""The embargo of a record whose ``accessibleAfter`` cannot be read."""
 MEETING_TYPES = (
     "møtemappe",
     "moetemappe",
@@ -127,6 +132,21 @@ def _str(value: Any) -> str | None:
         return _str(value[0]) if value else None
     text = str(value).strip()
     return text or None
+
+
+def _embargo(node: dict[str, Any], fields: FieldReader) -> dt.datetime | None:
+    """eInnsyn's ``accessibleAfter``: the record is not public before this time (ISO 8601;
+    a date alone is its midnight, UTC when no offset is given). A value that cannot be
+    read is an embargo of unknown end: the record is kept hidden (``HIDDEN_UNTIL``) with
+    a warning, never published early."""
+    raw = _str(node.get("accessibleAfter"))
+    if raw is None:
+        return None
+    found = parse_datetime(raw)
+    if found is None:
+        fields.warn(f"unreadable accessibleAfter {raw[:40]!r}: the record stays hidden")
+        return HIDDEN_UNTIL
+    return found
 
 
 def _is(node: dict[str, Any], *types: str) -> bool:
@@ -272,6 +292,7 @@ class _Message:
             saksstatus=_str(node.get("saksstatus")),
             skjerming=skjerming,
             publisert_dato=fields.datetime("publisertDato", _str(node.get("publisertDato"))),
+            accessible_after=_embargo(node, fields),
         )
 
     def _journalpost(self, node: dict[str, Any]) -> JournalpostRecord:
@@ -321,6 +342,7 @@ class _Message:
                 for d in self._children(node["@id"], "dokumentbeskrivelse", "dokumentbeskrivelse")
             ],
             publisert_dato=fields.datetime("publisertDato", _str(node.get("publisertDato"))),
+            accessible_after=_embargo(node, fields),
         )
 
     def _dokument(

@@ -16,6 +16,11 @@ public title; the internal ``tittel`` is used only when there is neither an
 withheld; identity numbers (``foedselsnummer``, ``dnummer``) are never read; screened
 documents are not downloaded. Bad numbers and dates are left empty with a warning
 (``innsyn.harvest.fields``).
+
+Embargo: the Noark 5 web-service interface has no field that holds a whole record back
+until a date (eInnsyn's ``accessibleAfter`` has no counterpart), so these records get no
+``accessible_after``; ``skjermingOpphoererDato`` (when a screening may end) is not one
+either (see ``harvesters.noark5``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,12 @@ internal ``tittel`` only when a record has neither ``offentligTittel`` nor ``skj
 Correspondents are withheld when the screening's metadata names them or does not say
 which fields it covers (``innsyn.privacy.correspondents_screened``). Bad numbers and dates
 are left empty with a warning (``innsyn.harvest.fields``).
+
+Embargo: Noark 5 has no field that holds a whole record back until a date (eInnsyn's
+``accessibleAfter`` has no counterpart in arkivstruktur), so these records get no
+``accessible_after``. ``skjerming/skjermingOpphoererDato`` is not one: it says when a
+screening may end, and a screening hides parts of a record, not the record; it is read
+neither as an embargo nor as the end of the screening.
 """
 
 from __future__ import annotations

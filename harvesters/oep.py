@@ -8,6 +8,9 @@ document's only title) are used only when no public variant exists and nothing m
 record screened (``*.TGKODE``, ``*.UOFF``). Correspondents flagged ``AM.U1`` are
 withheld. Bad numbers and dates are left empty with a warning (``innsyn.harvest.fields``).
 Location: one XML file, or a directory of them.
+
+Embargo: OFFJOURNAL (Noark 4) has no field that holds an entry back until a date, so
+these records get no ``accessible_after``.
 """
 
 from __future__ import annotations

@@ -10,9 +10,12 @@ before python-stdnum validates the eleven digits.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
 
 from stdnum.no import fodselsnummer
 
@@ -100,3 +103,71 @@ def correspondents_screened(skjerming: SkjermingRecord | None) -> bool:
     if any(w in meta for w in _PART_WORDS):
         return True
     return not any(w in meta for w in _FIELD_WORDS)
+
+
+def publication_date(
+    stated: dt.datetime | None, harvested_at: dt.datetime
+) -> tuple[dt.datetime | None, bool]:
+    """The publication date to store for a record whose source states ``stated``, and
+    whether it was clamped: a date after the harvest time becomes the harvest time.
+
+    The publication date opens the window in which names in the sensitive variants are
+    shown (``public.shapes.Moment.in_retention``); a source stating a future date would
+    keep them shown longer than the window allows."""
+    if stated is not None and stated > harvested_at:
+        return harvested_at, True
+    return stated, False
+
+
+def keep_earlier_publication(
+    values: dict[str, Any], stored: dt.datetime | None, stated: dt.datetime | None
+) -> None:
+    """Keep a record's ``stored`` publication date when the source still states a future
+    one (``stated``): clamped again at every harvest, it would move the window on each
+    time."""
+    new = values.get("publisert_dato")
+    if stored is not None and stated is not None and new is not None and stated > new:
+        values["publisert_dato"] = min(stored, new)
+
+
+REDACTED_VARIANTS = frozenset(
+    {
+        "o",
+        "dokumenthvordeleravinnholdeterskjermet",
+        "skjermet",
+        "skjermetvariant",
+        "skjermetdokument",
+        "offentligvariant",
+        "sladdet",
+        "sladdetvariant",
+    }
+)
+"""The ``variantformat`` of a document with parts of its content screened, as its words
+run together in lower case: the Noark 5 code ``O`` and name ``Dokument hvor deler av
+innholdet er skjermet`` (arkivstruktur XML, N5WS ``kode``/``kodenavn``, eInnsyn JSON-LD's
+``arkiv:dokumentHvorDelerAvInnholdetErSkjermet``), Noark 4's ``O`` (offentlig variant,
+OEP ``VE.VARIANT``), and the short names sources use for it."""
+
+
+class HasVariant(Protocol):
+    @property
+    def variantformat(self) -> str | None: ...
+
+
+V = TypeVar("V", bound=HasVariant)
+
+
+def is_redacted_variant(variantformat: str | None) -> bool:
+    """True when ``variantformat`` names the redacted (screened) variant of a document,
+    in any of its spellings (``REDACTED_VARIANTS``; any case, spacing or punctuation)."""
+    if not variantformat:
+        return False
+    return "".join(_words(variantformat)) in REDACTED_VARIANTS
+
+
+def public_variants(files: Sequence[V]) -> list[V]:
+    """The files of one document that may be stored, indexed and served: only its
+    redacted variants when it has one (the production and archive formats then hold what
+    was screened), every file otherwise."""
+    redacted = [f for f in files if is_redacted_variant(f.variantformat)]
+    return redacted if redacted else list(files)

@@ -12,7 +12,14 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from innsyn.privacy import redact_fodselsnummer
-from innsyn.public.shapes import AGENCY, Moment, case_page, document_page, entry_page
+from innsyn.public.shapes import (
+    AGENCY,
+    Moment,
+    case_page,
+    document_page,
+    entry_page,
+    shown_files,
+)
 from innsyn.store.models import Dokumentbeskrivelse, Enhet, Journalpost, Saksmappe
 from web.resources import resources
 
@@ -57,7 +64,7 @@ def enhet_or_404(session: Session, enhet_id: str) -> tuple[Enhet, dict[str, Any]
 
 def document_text(doc: Dokumentbeskrivelse) -> str | None:
     """The document's extracted text as it may be shown (fødselsnummer redacted)."""
-    obj = next((o for o in doc.dokumentobjekter if o.text_sha256), None)
+    obj = next((o for o in shown_files(doc) if o.text_sha256), None)
     if obj is None or obj.text_sha256 is None:
         return None
     return redact_fodselsnummer(resources().blobs.read_text(obj.text_sha256))
@@ -68,7 +75,7 @@ INLINE_TYPES = {"application/pdf", "text/plain", "image/png", "image/jpeg"}
 
 def send_original(doc: Dokumentbeskrivelse) -> ResponseReturnValue:
     """The stored original file, with Range support, never rendered as active content."""
-    obj = next((o for o in doc.dokumentobjekter if o.sha256), None)
+    obj = next((o for o in shown_files(doc) if o.sha256), None)
     if obj is None or obj.sha256 is None:
         abort(404)
     path = resources().blobs.path_for(obj.sha256)

@@ -26,6 +26,7 @@ from innsyn.harvest.records import (
     SkjermingRecord,
 )
 from innsyn.language import detect_title_language
+from innsyn.privacy import public_variants
 from innsyn.store.derived import by_origin, follow_screening, origin
 from innsyn.store.ids import stable_id
 from innsyn.store.models import (
@@ -233,9 +234,11 @@ def apply_documents(
     """Update the entry's documents in place; (changed, files to fetch).
 
     A document the record no longer lists is removed, and so is a file its document no
-    longer lists. Documents derived from a file (``innsyn.store.derived``: attachments
-    found inside it, ours, not the source's) follow that file: they carry its document's
-    screening, and are removed with it."""
+    longer lists. Of a document's files only ``privacy.public_variants`` are stored: when
+    it has a redacted variant, the others are neither fetched nor kept (a later harvest
+    that brings one removes the unredacted files stored before). Documents derived from a
+    file (``innsyn.store.derived``: attachments found inside it, ours, not the source's)
+    follow that file: they carry its document's screening, and are removed with it."""
     changed = False
     files: list[tuple[Dokumentobjekt, FileRecord]] = []
     keep: set[str] = set()
@@ -259,7 +262,10 @@ def apply_documents(
             changed = True
         objs = {o.id: o for o in doc.dokumentobjekter if o.parent_id is None}
         used: set[str] = set()
+        public = {id(f) for f in public_variants(rec.files)}
         for fpos, f in enumerate(rec.files):
+            if id(f) not in public:
+                continue
             oid = file_id(did, f, fpos, used)
             obj = objs.get(oid)
             ovalues = file_values(f)

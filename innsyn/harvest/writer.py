@@ -82,6 +82,7 @@ from innsyn.harvest.values import (
     saksmappe_values,
     skjerming_values,
 )
+from innsyn.privacy import keep_earlier_publication, publication_date
 from innsyn.store.blobs import BlobStore
 from innsyn.store.db import is_busy
 from innsyn.store.derived import drop_derived
@@ -171,6 +172,8 @@ class StoreWriter:
         self._known: dict[str, bool] = {}
         self._batch: list[StoredRecord] = []
         self._counts_at_commit = report.counts.copy()
+        self.harvested_at = utcnow()
+        """The harvest time: no publication date stored by this run is later."""
         self.seen: dict[str, set[str]] | None = (
             {"journalpost": set(), "saksmappe": set()} if complete else None
         )
@@ -375,6 +378,7 @@ class StoreWriter:
     def _write_case(self, rec: SaksmappeRecord, careful: bool) -> None:
         sid = saksmappe_id(self.source_key, rec.system_id)
         values = saksmappe_values(rec, self._owner(rec.enhet_system_id, rec.enhet_orgnummer))
+        self._clamp_publication(rec, values)
         change = self._case_row(sid, rec, values)
         if self.seen is not None:
             self.seen["saksmappe"].add(sid)
@@ -422,6 +426,7 @@ class StoreWriter:
             stored.skjerming, _ = apply_screening(None, rec.skjerming)
             self._session.add(stored)
             return Change.NEW
+        keep_earlier_publication(values, stored.publisert_dato, rec.publisert_dato)
         changed = assign(stored, values)
         sk, sk_changed = apply_screening(stored.skjerming, rec.skjerming)
         if sk_changed:
@@ -457,10 +462,29 @@ class StoreWriter:
             if rec.saksmappe_system_id
             else None
         )
-        return journalpost_values(
+        values = journalpost_values(
             rec,
             sak if sak and self._exists(Saksmappe, sak) else None,
             self._owner(rec.enhet_system_id, rec.enhet_orgnummer),
+        )
+        self._clamp_publication(rec, values)
+        return values
+
+    def _clamp_publication(
+        self, rec: SaksmappeRecord | JournalpostRecord, values: dict[str, Any]
+    ) -> None:
+        """A publication date after the harvest time becomes the harvest time, with a
+        warning (``privacy.publication_date``): a source's future ``publisertDato`` would
+        otherwise keep sensitive names shown past their window."""
+        published, clamped = publication_date(rec.publisert_dato, self.harvested_at)
+        if not clamped:
+            return
+        values["publisert_dato"] = published
+        self.report.counts["publisert_dato_clamped"] += 1
+        self.report.note(
+            self.report.warnings,
+            f"{rec.system_id}: publisertDato {rec.publisert_dato:%Y-%m-%d %H:%M} is later "
+            "than the harvest time; the harvest time is stored instead",
         )
 
     def _entry(self, rec: JournalpostRecord) -> tuple[str, Change]:
@@ -504,6 +528,8 @@ class StoreWriter:
         if row is not None and row.saksmappe_id and row.saksmappe_id != values["saksmappe_id"]:
             self._recount(row.saksmappe_id)
         change = Change.UNCHANGED
+        if row is not None:
+            keep_earlier_publication(values, row.publisert_dato, rec.publisert_dato)
         if row is None:
             row = Journalpost(id=jid, source_key=self.source_key, system_id=rec.system_id, **values)
             self._session.add(row)

@@ -62,7 +62,8 @@ class DirectIndex:
     Only entries the writer inserted as plain rows (``FreshRows``: a fresh source, no
     files, so nothing waits for extraction) are considered, and of those only the ones
     whose case was inserted the same way and not touched since (``forget_case``), whose
-    agency is in the store, and which were not changed or withdrawn in the same batch. Their
+    agency is in the store, which carry no embargo date (catch-up keeps an entry under
+    embargo out of the index), and which were not changed or withdrawn in the same batch. Their
     document is built by the kind's own builder (``JOURNALPOST.build``, the public shape
     with its screening rules) from the same values catch-up would read back.
 
@@ -174,6 +175,7 @@ class DirectIndex:
                 e
                 for e in inserted.journalpost
                 if e["id"] not in changed
+                and e["accessible_after"] is None
                 and (not e["saksmappe_id"] or e["saksmappe_id"] in self._cases)
                 and (not e["enhet_id"] or e["enhet_id"] in agencies.by_id)
             ]

@@ -17,7 +17,14 @@ from innsyn.config import Settings
 from innsyn.extraction.status import ExtractionStatus
 from innsyn.indexing.rows import CaseRow
 from innsyn.privacy import redact_fodselsnummer
-from innsyn.public.shapes import CASE, ENTRY, PublicDocument, public_case, public_entry
+from innsyn.public.shapes import (
+    CASE,
+    ENTRY,
+    PublicDocument,
+    public_case,
+    public_entry,
+    shown_files,
+)
 from innsyn.public.stored import StoredCase, StoredEntry
 from innsyn.store.blobs import BlobStore
 
@@ -35,7 +42,7 @@ class DocumentTexts:
         parts: list[str] = []
         budget = self.max_chars
         for doc in documents:
-            for obj in doc.stored.dokumentobjekter:
+            for obj in shown_files(doc.stored):
                 if (
                     obj.text_sha256
                     and obj.extraction_status == ExtractionStatus.DONE

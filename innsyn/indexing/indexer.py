@@ -40,6 +40,8 @@ class IndexReport:
     indexed: int = 0
     deleted: int = 0
     failed: int = 0
+    withheld: int = 0
+    """Rows under embargo kept out of the index (counted in ``deleted`` too)."""
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -95,19 +97,25 @@ def _batches(
 
 
 def _actions(
-    index: str, rows: list[Any], build: Callable[[Any], dict[str, Any]]
-) -> tuple[list[dict[str, Any]], int]:
+    index: str, rows: list[Any], build: Callable[[Any], dict[str, Any]], now: dt.datetime
+) -> tuple[list[dict[str, Any]], int, int]:
+    """The bulk actions for ``rows`` at ``now``: a delete for a withdrawn row or one under
+    embargo (``withheld``: it is kept out of the index until the embargo ends, when
+    ``rows.stale_*`` offers it again), an index action for the rest;
+    (actions, deletes, withheld among the deletes)."""
     actions = []
-    deletes = 0
+    deletes = withheld = 0
     for row in rows:
-        if row.deleted_at is not None:
+        embargoed = row.accessible_after is not None and row.accessible_after > now
+        if row.deleted_at is not None or embargoed:
             deletes += 1
+            withheld += row.deleted_at is None
             actions.append({"_op_type": "delete", "_index": index, "_id": row.id})
         else:
             actions.append(
                 {"_op_type": "index", "_index": index, "_id": row.id, "_source": build(row)}
             )
-    return actions, deletes
+    return actions, deletes, withheld
 
 
 Stamp = tuple[dt.datetime, dt.datetime | None]
@@ -201,7 +209,8 @@ def _index_where(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as pool:
         for session, batch in _batches(sessions, kind, clauses):
             started = utcnow()
-            actions, deletes = _actions(index, batch, build)
+            actions, deletes, withheld = _actions(index, batch, build, started)
+            report.withheld += withheld
             if in_flight is not None:
                 settle(session)
             future = pool.submit(bulk.write, client, actions, settings.bulk_chunk_size)
@@ -262,14 +271,16 @@ def rebuild(
                 select(func.count()).select_from(model).where(model.deleted_at.is_(None))
             )
         clock = Progress(f"rebuild {kind.name}", int(total or 0), progress)
+        withheld = report.withheld
         _index_where(settings, client, sessions, kind, new, [], report, clock, skip_deleted=True)
+        total = int(total or 0) - (report.withheld - withheld)
         client.indices.put_settings(
             index=new,
             body={"index": {"refresh_interval": "1s", "number_of_replicas": replicas}},
         )
         client.indices.refresh(index=new)
         count = int(client.count(index=new)["count"])
-        if count != int(total or 0) and report.failed == 0:
+        if count != total and report.failed == 0:
             raise RuntimeError(f"rebuild of {kind.name}: store has {total}, new index has {count}")
         old = _indices_behind(client, alias)
         actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": alias}} for i in old]
@@ -303,7 +314,7 @@ def status(
         alias = kind.alias(settings)
         with sessions() as session:
             stored = session.scalar(
-                select(func.count()).select_from(model).where(model.deleted_at.is_(None))
+                select(func.count()).select_from(model).where(*rows.public_now(model))
             )
             pending = session.scalar(select(func.count()).select_from(model).where(*kind.stale()))
         indices = _indices_behind(client, alias)

@@ -76,6 +76,7 @@ class FileRow:
     id: str
     dokumentbeskrivelse_id: str
     parent_id: str | None
+    variantformat: str | None
     filnavn: str | None
     media_type: str | None
     size: int | None
@@ -284,7 +285,8 @@ def saksmapper(
     agencies: Agencies,
 ) -> list[CaseRow]:
     """Up to ``limit`` cases matching ``where`` with id above ``after``, in id order, each
-    with its agency and the number of its entries that are not deleted."""
+    with its agency and the number of its entries the index holds now (not deleted, not
+    under embargo: an entry whose embargo ends is indexed again, and its case after it)."""
     cases = _page(session, CaseRow, Saksmappe.__table__, where, after, limit)
     if not cases:
         return []
@@ -293,10 +295,7 @@ def saksmapper(
     for chunk in _chunks(ids):
         query = (
             select(Journalpost.saksmappe_id, func.count())
-            .where(
-                Journalpost.saksmappe_id.in_(chunk),
-                Journalpost.deleted_at.is_(None),
-            )
+            .where(Journalpost.saksmappe_id.in_(chunk), *public_now(Journalpost))
             .group_by(Journalpost.saksmappe_id)
         )
         for case_id, count in session.execute(query):
@@ -382,7 +381,8 @@ def stale_journalposts() -> list[ColumnElement[bool]]:
     entry was last indexed (an entry's document carries its case's title and number: a
     case title screened later must not live on in its entries' documents), or their
     case's embargo ended since (its fields were left out of the entry's document while
-    it lasted, ``public.shapes.public_entry``). An entry
+    it lasted, ``public.shapes.public_entry``), or their own embargo ended since (they
+    were kept out of the index while it lasted). An entry
     indexed straight from the harvest (``indexing.direct.DirectIndex``) is marked with a time no
     earlier than its case's last change it saw, so a case still waiting to be indexed
     does not send its entries round again; a later change of the case does (``>=``: a
@@ -414,15 +414,38 @@ def stale_journalposts() -> list[ColumnElement[bool]]:
     return [
         or_(
             _changed(Journalpost),
+            _embargo_ended(Journalpost),
             and_(Journalpost.saksmappe_id.in_(changed_cases), changed_since_entry),
             and_(Journalpost.saksmappe_id.in_(ended_cases), embargo_ended),
         )
     ]
 
 
+def public_now(model: type[Journalpost] | type[Saksmappe]) -> list[ColumnElement[bool]]:
+    """Rows the index holds at this moment: not withdrawn and not under embargo."""
+    return [
+        model.deleted_at.is_(None),
+        or_(model.accessible_after.is_(None), model.accessible_after <= utcnow()),
+    ]
+
+
+def _embargo_ended(model: type[Journalpost] | type[Saksmappe]) -> ColumnElement[bool]:
+    """Rows whose own embargo ended since they were last indexed (they were kept out of
+    the index while it lasted, ``indexer._actions``), read from the partial index of the
+    rows with an embargo date (``ix_<table>_embargo``)."""
+    opened = aliased(model)
+    return model.id.in_(
+        select(opened.id).where(
+            opened.accessible_after.is_not(None),
+            opened.accessible_after <= utcnow(),
+            opened.accessible_after >= opened.last_indexed_at,
+        )
+    )
+
+
 def stale_saksmapper() -> list[ColumnElement[bool]]:
-    """Cases to (re)index: changed since last indexed, or one of their entries was
-    indexed after them (their entry count)."""
+    """Cases to (re)index: changed since last indexed, their own embargo ended since, or
+    one of their entries was indexed after them (their entry count)."""
     entry = aliased(Journalpost)
     newer_entry = (
         select(entry.id)
@@ -432,4 +455,4 @@ def stale_saksmapper() -> list[ColumnElement[bool]]:
         )
         .exists()
     )
-    return [or_(_changed(Saksmappe), newer_entry)]
+    return [or_(_changed(Saksmappe), _embargo_ended(Saksmappe), newer_entry)]

@@ -31,7 +31,7 @@ from typing import Any, Generic, TypeVar
 
 from innsyn.casenumber import variants
 from innsyn.config import Settings
-from innsyn.privacy import is_screened, redact_fodselsnummer
+from innsyn.privacy import is_screened, public_variants, redact_fodselsnummer
 from innsyn.public.stored import (
     StoredAgency,
     StoredCase,
@@ -264,10 +264,24 @@ class PublicDocument:
     title: str | None
 
 
+def shown_files(doc: StoredDocument) -> list[StoredFile]:
+    """The files of ``doc`` that may be indexed and served: its source files of a public
+    variant (``privacy.public_variants``: only the redacted one when there is one) and
+    the files extracted from them."""
+    objs = doc.dokumentobjekter
+    shown = {o.id for o in public_variants([o for o in objs if o.parent_id is None])}
+    grown = True
+    while grown:
+        more = {o.id for o in objs if o.parent_id in shown and o.id not in shown}
+        shown |= more
+        grown = bool(more)
+    return [o for o in objs if o.id in shown]
+
+
 def public_document(doc: StoredDocument) -> PublicDocument:
-    """``doc`` with its title redacted. Whether it may be shown at all is the entry's
-    question (``shown_documents``)."""
-    files = doc.dokumentobjekter
+    """``doc`` with its title redacted and only its shown files (``shown_files``).
+    Whether it may be shown at all is the entry's question (``shown_documents``)."""
+    files = shown_files(doc)
     main = next((o for o in files if o.parent_id is None), None) or (files[0] if files else None)
     return PublicDocument(doc, main, redact_fodselsnummer(doc.tittel))
 

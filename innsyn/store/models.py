@@ -219,6 +219,12 @@ class Journalpost(Tracked, SourceRecord, Base):
 
 
 pending_index(Journalpost)
+Index(
+    "ix_journalpost_embargo",
+    Journalpost.accessible_after,
+    sqlite_where=Journalpost.accessible_after.is_not(None),
+    postgresql_where=Journalpost.accessible_after.is_not(None),
+)
 Index("ix_journalpost_case_indexed", Journalpost.saksmappe_id, Journalpost.last_indexed_at)
 
 
