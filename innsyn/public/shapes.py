@@ -267,9 +267,14 @@ class PublicDocument:
 def shown_files(doc: StoredDocument) -> list[StoredFile]:
     """The files of ``doc`` that may be indexed and served: its source files of a public
     variant (``privacy.public_variants``: only the redacted one when there is one) and
-    the files extracted from them."""
+    the files extracted from them. The file of a document found inside another one's
+    file (an attachment) is its own: whether that may be shown is ``shown_documents``'
+    question."""
     objs = doc.dokumentobjekter
-    shown = {o.id for o in public_variants([o for o in objs if o.parent_id is None])}
+    own = {o.id for o in objs}
+    roots = [o for o in objs if o.parent_id is None or o.parent_id not in own]
+    shown = {o.id for o in public_variants([o for o in roots if o.parent_id is None])}
+    shown |= {o.id for o in roots if o.parent_id is not None}
     grown = True
     while grown:
         more = {o.id for o in objs if o.parent_id in shown and o.id not in shown}
