@@ -7,7 +7,8 @@ are deleted). Each document is fetched with a conditional GET (``If-None-Match``
 document costs one 304 and is neither downloaded nor extracted again.
 
 Parameters: ``pattern`` (a regular expression a link must match; default: common
-document extensions, or every link of a sitemap/feed), ``title_prefix``.
+document extensions, or every link of a sitemap/feed; screened and run with a time limit
+by ``innsyn.harvest.patterns``), ``title_prefix``.
 
 A listed date that cannot be read (``lastmod``, ``pubDate``, ``published``/``updated``)
 is left empty with a warning (``innsyn.harvest.fields``). The title is the one the site
@@ -26,8 +27,10 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from harvesters.http_files import spool as new_spool
 from harvesters.xmlsafe import parse_xml
+from innsyn.harvest.caps import caps
 from innsyn.harvest.contract import Harvester, HarvestError
 from innsyn.harvest.fields import FieldReader
+from innsyn.harvest.patterns import PatternError, PatternTimeout, compile_pattern, search
 from innsyn.harvest.records import (
     DokumentRecord,
     FileRecord,
@@ -291,19 +294,21 @@ class DocumentsHarvester(Harvester):
 
     def _filter(self, items: list[Listed], default_all: bool) -> list[Listed]:
         pattern = self.params.get("pattern")
+        timeout = caps(self.params).pattern_timeout
         try:
-            regex = re.compile(pattern) if pattern else None
-        except re.error as exc:
-            raise HarvestError(
-                f"parameter 'pattern' is not a valid regular expression: {exc}"
-            ) from exc
+            regex = compile_pattern(pattern) if pattern else None
+        except PatternError as exc:
+            raise HarvestError(f"parameter 'pattern' refused: {exc}") from exc
         out: dict[str, Listed] = {}
         for item in items:
             if not item.url.startswith(("http://", "https://")):
                 continue
             if regex is not None:
-                if not regex.search(item.url):
-                    continue
+                try:
+                    if not search(regex, item.url, timeout):
+                        continue
+                except PatternTimeout as exc:
+                    raise HarvestError(f"parameter 'pattern': {exc}") from exc
             elif not default_all and not DOCUMENT_LINK.search(urlsplit(item.url).path):
                 continue
             out.setdefault(item.url, item)

@@ -33,6 +33,7 @@ from defusedxml import DefusedXmlException
 
 from harvesters.packages import Package, open_package
 from harvesters.xmlsafe import safe_iterparse
+from innsyn.harvest.caps import Caps, caps
 from innsyn.harvest.contract import Harvester, HarvestError, is_url
 from innsyn.harvest.fields import FieldReader
 from innsyn.harvest.records import (
@@ -174,34 +175,40 @@ class Noark5Harvester(Harvester):
             yield from self._records(location)
 
     def _records(self, location: Path) -> Iterator[Record]:
+        limits = caps(self.params)
         if location.is_file() and location.suffix.lower() == ".xml":
-            package: Package = open_package(location.parent)
+            package: Package = open_package(location.parent, max_members=limits.archive_max_members)
             main = location.name
             version = None
         else:
-            max_total = int(self.params.get("archive_max_uncompressed", 20 * 1024**3))
-            max_ratio = int(self.params.get("archive_max_ratio", 200))
-            package = open_package(location, max_total, max_ratio)
+            package = open_package(
+                location,
+                limits.archive_max_uncompressed,
+                limits.archive_max_ratio,
+                limits.archive_max_members,
+            )
             found = package.find("arkivstruktur.xml") or package.find("offentligJournal.xml")
             if found is None:
                 package.close()
                 raise HarvestError(f"{location} holds no arkivstruktur.xml or offentligJournal.xml")
             main = found
-            version = self._version(package)
+            version = self._version(package, limits)
         self.noark_version = version
         try:
-            yield from _Parser(package, main, self.location).run()
+            yield from _Parser(package, main, self.location, limits).run()
         finally:
             package.close()
 
     @staticmethod
-    def _version(package: Package) -> str | None:
+    def _version(package: Package, limits: Caps) -> str | None:
         name = package.find("arkivuttrekk.xml") or package.find("addml.xml")
         if name is None:
             return None
         try:
             with package.open(name) as fh:
-                for _event, elem in safe_iterparse(fh, ("end",)):
+                for _event, elem in safe_iterparse(
+                    fh, ("end",), limits.xml_max_node_bytes, limits.xml_max_depth
+                ):
                     if local(elem.tag) == "property" and elem.get("name") == "version":
                         value = _child(elem, "value")
                         if value is not None and value.text:
@@ -212,8 +219,9 @@ class Noark5Harvester(Harvester):
 
 
 class _Parser:
-    def __init__(self, package: Package, main: str, location: str) -> None:
+    def __init__(self, package: Package, main: str, location: str, limits: Caps) -> None:
         self.package = package
+        self.limits = limits
         self.main = main
         self.base_dir = main.rsplit("/", 1)[0] if "/" in main else ""
         self.location = location
@@ -226,7 +234,9 @@ class _Parser:
         stack: list[Element] = []
         try:
             with self.package.open(self.main) as fh:
-                for event, elem in safe_iterparse(fh, ("start", "end")):
+                for event, elem in safe_iterparse(
+                    fh, ("start", "end"), self.limits.xml_max_node_bytes, self.limits.xml_max_depth
+                ):
                     if event == "start":
                         stack.append(elem)
                         continue
@@ -239,6 +249,8 @@ class _Parser:
             ) from exc
         except ParseError as exc:
             raise HarvestError(f"{self.main}: malformed XML: {exc}") from exc
+        except HarvestError as exc:
+            raise HarvestError(f"{self.main}: {exc}") from exc
 
     def _end(self, elem: Element, stack: list[Element]) -> Iterator[Record]:
         tag = local(elem.tag)

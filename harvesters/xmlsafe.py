@@ -87,16 +87,52 @@ def _prolog_has_dtd(head: bytes) -> bool | None:
 
 
 XmlEvent = Literal["start", "end"]
+DEFAULT_MAX_NODE_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 256
+
+
+class _Budget:
+    """The source's bytes, counted: more than ``max_node_bytes`` read since the parser
+    last reported an element means one text, tag (with its attributes), comment or
+    processing instruction is larger than that, and the read is refused before the
+    parser holds it in memory. Counted per chunk, so a node is refused once it passes
+    the cap by at most one chunk."""
+
+    def __init__(self, fh: IO[bytes], head: bytes, max_node_bytes: int) -> None:
+        self.fh = fh
+        self.head = head
+        self.total = len(head)
+        self.mark = 0
+        self.max_node_bytes = max_node_bytes
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            out, self.head = self.head, b""
+            return out
+        if self.total - self.mark > self.max_node_bytes:
+            raise HarvestError(
+                f"XML node larger than {self.max_node_bytes} bytes (one text, tag or "
+                "comment): refused (INNSYN_XML_MAX_NODE_BYTES or the job's "
+                "xml_max_node_bytes)"
+            )
+        chunk = self.fh.read(_CHUNK if size < 0 else size)
+        self.total += len(chunk)
+        return chunk
 
 
 def safe_iterparse(
-    fh: IO[bytes], events: tuple[XmlEvent, ...]
+    fh: IO[bytes],
+    events: tuple[XmlEvent, ...],
+    max_node_bytes: int = DEFAULT_MAX_NODE_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> Iterator[tuple[XmlEvent, Element]]:
     """``iterparse`` for large files: the C parser when the document has no DTD, so no
     entity can be declared (undeclared ones are errors) and none fetched; otherwise
     defusedxml's parser, which refuses the DTD with ``DefusedXmlException``.
 
     The C parser is about twice as fast; the prolog is read before it sees any byte.
+    A node (text, tag with attributes, comment) of more than ``max_node_bytes`` and
+    elements nested deeper than ``max_depth`` stop the parse with ``HarvestError``.
     """
     head = b""
     verdict: bool | None = None
@@ -106,15 +142,29 @@ def safe_iterparse(
             break
         head += chunk
         verdict = _prolog_has_dtd(head)
-    if verdict is not False:
-        yield from _defused(head, fh, events)
-        return
-    parser: XMLPullParser[Element] = XMLPullParser(events=events)
-    chunk = head
-    while chunk:
+    budget = _Budget(fh, head, max_node_bytes)
+    parsed = _defused(budget) if verdict is not False else _fast(budget)
+    depth = 0
+    for event, elem in parsed:
+        budget.mark = budget.total
+        if event == "start":
+            depth += 1
+            if depth > max_depth:
+                raise HarvestError(
+                    f"XML elements nested deeper than {max_depth}: refused "
+                    "(INNSYN_XML_MAX_DEPTH or the job's xml_max_depth)"
+                )
+        else:
+            depth -= 1
+        if event in events:
+            yield event, elem
+
+
+def _fast(budget: _Budget) -> Iterator[tuple[XmlEvent, Element]]:
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+    while chunk := budget.read():
         parser.feed(chunk)
         yield from _element_events(parser)
-        chunk = fh.read(_CHUNK)
     parser.close()
     yield from _element_events(parser)
 
@@ -125,17 +175,5 @@ def _element_events(parser: XMLPullParser[Element]) -> Iterator[tuple[XmlEvent, 
     return cast(Iterator[tuple[XmlEvent, Element]], parser.read_events())
 
 
-def _defused(
-    head: bytes, fh: IO[bytes], events: tuple[XmlEvent, ...]
-) -> Iterator[tuple[XmlEvent, Element]]:
-    class Rest:
-        def __init__(self) -> None:
-            self.head = head
-
-        def read(self, size: int = -1) -> bytes:
-            if self.head:
-                out, self.head = self.head, b""
-                return out
-            return fh.read(size)
-
-    yield from defused_iterparse(Rest(), events=events, forbid_dtd=True)
+def _defused(budget: _Budget) -> Iterator[tuple[XmlEvent, Element]]:
+    yield from defused_iterparse(budget, events=("start", "end"), forbid_dtd=True)

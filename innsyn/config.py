@@ -258,6 +258,53 @@ class Settings(BaseSettings):
         description="Allow job URLs that resolve to loopback, private or link-local "
         "addresses (off: such URLs and redirects into them are refused, against SSRF).",
     )
+    archive_max_members: int = Field(
+        default=500_000,
+        gt=0,
+        description="Most files one harvested archive (.zip, .tar, directory package) may "
+        "hold; more stops the run before the rest of the member list is read. A job's "
+        "'archive_max_members' parameter may only lower it.",
+    )
+    archive_max_uncompressed: int = Field(
+        default=20 * 1024**3,
+        gt=0,
+        description="Most bytes the files of one harvested archive may add up to, "
+        "unpacked. A job's 'archive_max_uncompressed' parameter may only lower it.",
+    )
+    archive_max_ratio: int = Field(
+        default=200,
+        gt=0,
+        description="Highest compression ratio of one zip member (zip bomb guard). A job's "
+        "'archive_max_ratio' parameter may only lower it.",
+    )
+    xml_max_node_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        gt=0,
+        description="Most bytes of harvested XML between two tags: one element's text, "
+        "one tag with its attributes, one comment. More stops the run. A job's "
+        "'xml_max_node_bytes' parameter may only lower it.",
+    )
+    xml_max_depth: int = Field(
+        default=256,
+        gt=0,
+        description="Deepest nesting of elements in harvested XML. A job's "
+        "'xml_max_depth' parameter may only lower it.",
+    )
+    pattern_timeout: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="Seconds one match of a job's regular expression (e.g. the documents "
+        "harvester's 'pattern') may take; a slower match stops the run. A job's "
+        "'pattern_timeout' parameter may only lower it.",
+    )
+    job_min_interval: int = Field(
+        default=900,
+        ge=1,
+        description="Shortest time (seconds) between two scheduled runs of a job: interval "
+        "and cron schedules that would run more often are refused when a job is saved, "
+        "and not scheduled by 'innsyn scheduler'.",
+    )
     scheduler_poll_seconds: float = Field(
         default=10.0,
         description="How often 'innsyn scheduler' reads the jobs table for added, changed, "

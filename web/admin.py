@@ -38,6 +38,7 @@ from innsyn.jobs.manage import (
     run_view,
     update_job,
 )
+from innsyn.jobs.schedule import human_interval, min_interval
 from innsyn.ocr.queue import backlog
 from innsyn.store.models import Enhet
 from web.admin_auth import current_actor, login_required, reject_huge_ids
@@ -153,6 +154,7 @@ def _job_form(
             errors=errors,
             agencies=_agencies(),
             harvesters=sorted(available()),
+            min_interval=human_interval(min_interval(resources().settings)),
         ),
         status,
     )

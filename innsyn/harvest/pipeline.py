@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from innsyn.config import Settings
+from innsyn.harvest.caps import clamp_params
 from innsyn.harvest.contract import Harvester
 from innsyn.harvest.records import HarvestWarning, JournalpostRecord, Record
 from innsyn.harvest.registry import get_harvester
@@ -144,7 +145,9 @@ def harvest(harvester: Harvester, run: RunContext) -> HarvestReport:
     """Harvest ``harvester`` into the store as ``run.source_key``; extract and index.
 
     The run's row is written first and closed with the report's status, whatever
-    happens; an error is raised again after that."""
+    happens; an error is raised again after that. The site's caps are applied to the
+    harvester's parameters first (``innsyn.harvest.caps``)."""
+    harvester.params = clamp_params(run.settings, getattr(harvester, "params", None) or {})
     report = HarvestReport()
     started = time.monotonic()
     sessions = run.sessions

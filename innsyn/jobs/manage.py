@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from innsyn.auth import Actor, audit, scoped
 from innsyn.config import Settings
+from innsyn.harvest.caps import param_errors
+from innsyn.harvest.patterns import pattern_errors
 from innsyn.harvest.runs import STATUS_NOTES
 from innsyn.http_client import BlockedAddress, HttpFailure, check_address
-from innsyn.jobs.schedule import ScheduleError, parse_schedule
+from innsyn.jobs.schedule import ScheduleError, min_interval, parse_schedule
 from innsyn.keys import encrypt_credentials
 from innsyn.store.models import AuditEntry, Enhet, HarvestRun, Job, utcnow
 
@@ -138,7 +140,7 @@ def _validate(
         clean["location"] = location
     if "schedule" in values:
         try:
-            parse_schedule(str(values["schedule"] or ""))
+            parse_schedule(str(values["schedule"] or ""), min_interval(settings))
         except ScheduleError as exc:
             errors["schedule"] = str(exc)
         clean["schedule"] = str(values["schedule"] or "").strip()
@@ -150,6 +152,8 @@ def _validate(
             errors["params"] = "an object of string values"
         else:
             clean["params"] = {str(k): str(v) for k, v in params.items()}
+            problems = param_errors(settings, clean["params"]) | pattern_errors(clean["params"])
+            errors.update({f"params.{k}": v for k, v in problems.items()})
     if "politeness" in values:
         clean["politeness"] = _politeness(values["politeness"] or {}, errors)
     if errors:

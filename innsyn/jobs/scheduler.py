@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from innsyn.config import Settings
 from innsyn.harvest.runs import close_abandoned, worker_name
 from innsyn.jobs.runner import NotRun, run_job
-from innsyn.jobs.schedule import ScheduleError, parse_schedule
+from innsyn.jobs.schedule import ScheduleError, min_interval, parse_schedule
 from innsyn.store.models import Job, utcnow
 
 
@@ -93,7 +93,7 @@ class JobScheduler:
             if not enabled:
                 continue
             try:
-                trigger = parse_schedule(schedule)
+                trigger = parse_schedule(schedule, min_interval(self.settings))
             except ScheduleError as exc:
                 self.echo(f"job {job_id}: {exc}")
                 continue

@@ -194,3 +194,13 @@ def test_documaster_samples_harvest_or_fail_clearly(testdata, sample):
     else:
         if sample.startswith("valid"):
             assert _of(records, JournalpostRecord) or _of(records, SaksmappeRecord)
+
+
+def test_xml_node_cap_is_a_job_parameter(tmp_path):
+    (tmp_path / "arkivstruktur.xml").write_bytes(
+        b"<arkiv><tittel>" + b"t" * 2_000_000 + b"</tittel></arkiv>"
+    )
+    with pytest.raises(HarvestError, match=r"arkivstruktur.xml: XML node larger than 1000000"):
+        _records(tmp_path, xml_max_node_bytes="1000000")
+    with pytest.raises(HarvestError, match=r"nested deeper than 1\b"):
+        _records(tmp_path, xml_max_depth="1")

@@ -10,6 +10,7 @@ from defusedxml import DefusedXmlException
 
 from harvesters import xmlsafe
 from harvesters.xmlsafe import safe_iterparse
+from innsyn.harvest.contract import HarvestError
 
 LAUGHS = '<!DOCTYPE a [<!ENTITY l "lol"><!ENTITY l2 "&l;&l;&l;&l;&l;&l;&l;&l;">]><a>&l2;</a>'
 XXE = '<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>'
@@ -114,3 +115,56 @@ def test_short_reads_do_not_let_a_dtd_through():
 )
 def test_prolog_verdicts(head, verdict):
     assert xmlsafe._prolog_has_dtd(head) is verdict
+
+
+class _Lazy(io.RawIOBase):
+    """``head``, ``size`` bytes of ``fill``, then ``tail``, made as they are read."""
+
+    def __init__(self, head: bytes, fill: bytes, size: int, tail: bytes) -> None:
+        self.parts = [head]
+        self.fill, self.left, self.tail = fill, size, tail
+        self.served = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = 1 << 16 if size is None or size < 0 else size
+        if self.parts:
+            out = self.parts.pop()
+        elif self.left > 0:
+            n = min(size, self.left) // len(self.fill) * len(self.fill) or len(self.fill)
+            self.left -= n
+            out = self.fill * (n // len(self.fill))
+        else:
+            out, self.tail = self.tail, b""
+        self.served += len(out)
+        return out
+
+
+@pytest.mark.parametrize(
+    ("encoding", "head"),
+    [("utf-8", "<a><b>"), ("utf-16-le", "\ufeff<a><b>")],
+    ids=["fast-parser", "defusedxml"],
+)
+def test_a_200_mb_text_node_stops_at_the_node_cap(encoding, head):
+    source = _Lazy(head.encode(encoding), "x".encode(encoding) * 1024, 200 * 1024 * 1024, b"")
+    source.tail = "</b></a>".encode(encoding)
+    with pytest.raises(HarvestError, match=r"XML node larger than 16777216 bytes"):
+        for _ in safe_iterparse(source, ("end",)):
+            pass
+    assert source.served < 17 * 1024 * 1024
+
+
+def test_a_large_attribute_stops_at_a_lowered_node_cap():
+    data = b'<a><b c="' + b"y" * 3_000_000 + b'"/></a>'
+    assert len(_events(data)) == 4
+    with pytest.raises(HarvestError, match=r"larger than 1000000 bytes.*XML_MAX_NODE_BYTES"):
+        list(safe_iterparse(io.BytesIO(data), ("end",), max_node_bytes=1_000_000))
+
+
+def test_nesting_deeper_than_the_depth_cap_is_refused():
+    deep = b"<a>" * 300 + b"</a>" * 300
+    with pytest.raises(HarvestError, match=r"nested deeper than 256.*XML_MAX_DEPTH"):
+        list(safe_iterparse(io.BytesIO(deep), ("end",)))
+    assert len(list(safe_iterparse(io.BytesIO(deep), ("end",), max_depth=300))) == 300
