@@ -232,11 +232,16 @@ def apply_documents(
     """Update the entry's documents in place; (changed, files to fetch).
 
     A document the record no longer lists is removed, unless it holds files extracted
-    from another file (embedded documents are ours, not the source's)."""
+    from another file (embedded documents are ours, not the source's). So is a file the
+    record's document no longer lists (replaced, say by a redacted one), unless files were
+    extracted from it."""
     changed = False
     files: list[tuple[Dokumentobjekt, FileRecord]] = []
     keep: set[str] = set()
     existing = {d.id: d for d in jp.dokumentbeskrivelser}
+    derived_from = {
+        o.parent_id for d in existing.values() for o in d.dokumentobjekter if o.parent_id
+    }
     for pos, rec in enumerate(recs):
         did = document_id(jp.id, rec, pos, keep)
         doc = existing.get(did)
@@ -270,6 +275,11 @@ def apply_documents(
                 ):
                     files.append((obj, f))
                     changed = changed or source_changed
+        for oid, obj in objs.items():
+            if oid not in used and oid not in derived_from:
+                doc.dokumentobjekter.remove(obj)
+                doc.updated_at = utcnow()
+                changed = True
     for did, doc in existing.items():
         embedded = any(o.parent_id is not None for o in doc.dokumentobjekter)
         if did not in keep and not embedded:
