@@ -36,7 +36,7 @@ from innsyn.harvest.records import (
 )
 from innsyn.harvest.titles import Titles, document_title, file_name, publishable_titles
 from innsyn.http_client import HttpClient, HttpFailure
-from innsyn.privacy import correspondents_screened
+from innsyn.privacy import correspondents_named
 
 JOURNALPOSTTYPE = {
     "inngåendedokument": "I",
@@ -287,7 +287,7 @@ class _Message:
             if parent
             else (parent_refs[0] if parent_refs else None)
         )
-        hide_parts = correspondents_screened(skjerming)
+        hide_parts = correspondents_named(skjerming)
         parts = [
             KorrespondansepartRecord(
                 navn=None if hide_parts else _str(p.get("korrespondansepartNavn")),

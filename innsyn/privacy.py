@@ -96,7 +96,18 @@ def correspondents_screened(skjerming: SkjermingRecord | None) -> bool:
     doubt, withhold)."""
     if skjerming is None:
         return False
-    meta = " ".join(skjerming.skjerming_metadata).lower()
-    if any(w in meta for w in _PART_WORDS):
+    if correspondents_named(skjerming):
         return True
+    meta = " ".join(skjerming.skjerming_metadata).lower()
     return not any(w in meta for w in _FIELD_WORDS)
+
+
+def correspondents_named(skjerming: SkjermingRecord | None) -> bool:
+    """True when a harvested record's ``skjermingMetadata`` names its correspondents.
+
+    eInnsyn sends the publishable name in ``korrespondansepartNavn`` (the full one in
+    ``_SENSITIV``), so there a screening withholds that name only when it says so."""
+    if skjerming is None:
+        return False
+    meta = " ".join(skjerming.skjerming_metadata).lower()
+    return any(w in meta for w in _PART_WORDS)
