@@ -168,6 +168,7 @@ VISIBLE = {
     "Zqooffentlig": 1,
     "Zqnoffentlig": 1,
     "Zqwoffentlig": 1,
+    "Zqdoffentlig": 1,
 }
 """Public tokens that every run from the given one must show (the sweep is not vacuous)."""
 
@@ -538,6 +539,12 @@ def oep_source(root: Path, run: int) -> None:
         "<JP.POSTNR>2</JP.POSTNR><JP.JDATO>20260402</JP.JDATO><JP.NDOKTYPE>I</JP.NDOKTYPE>"
         "<JP.OFFINNHOLD>Melding Zqoborte</JP.OFFINNHOLD></JOURNPOST.OJ>"
     )
+    gone += (
+        "<JOURNPOST.OJ><JP.ID>oep-fnr</JP.ID><JP.JAAR>2026</JP.JAAR><JP.SEKNR>13</JP.SEKNR>"
+        "<JP.POSTNR>3</JP.POSTNR><JP.JDATO>20260402</JP.JDATO><JP.NDOKTYPE>I</JP.NDOKTYPE>"
+        f"<JP.OFFINNHOLD>Søknad fra {fnr_spellings(FNR[5])[run + 1]}</JP.OFFINNHOLD>"
+        "</JOURNPOST.OJ>"
+    )
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <OFFJOURNAL VERSJON="2.0"><PRODINFO><PI.ARKSKAPER>Sveipvik kommune</PI.ARKSKAPER>
 </PRODINFO><RAPPORT>
@@ -599,6 +606,7 @@ def n5ws_build(site: SweepN5ws) -> None:
         ("ws-dok", "ws-sak1", "Ferdigattest"),
         ("ws-borte", "ws-sak1", "Nabovarsel Zqwborte"),
         ("ws-regul", "ws-sak2", "Reguleringsplan"),
+        ("ws-fnr", "ws-sak1", f"Klage fra {fnr_spellings(FNR[4])[4]}"),
     ):
         site.add_entry(sid, case, title, tittel=f"{title} Zqwintern")
     site.parts["ws-bygg"] = [
@@ -644,6 +652,7 @@ def n5ws_change(site: SweepN5ws, run: int) -> None:
 
 def documents_change(site: DocumentSite, run: int) -> None:
     if run == 1:
+        site.publish("klage.txt", b"Klage. Zqdoffentlig.", f"Klage fra {fnr_spellings(FNR[6])[0]}")
         site.publish("referat.txt", b"Referat fra moetet. Zqdreferat sa nei.", "Referat")
         site.publish("soknad-zqdkari-nordmann.txt", b"Soknad. Zqdsladdet.", "Søknad fra ZQDKARI")
         site.publish(
@@ -669,6 +678,8 @@ class Findings:
     leaks: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     seen_public: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     fnr: list[str] = field(default_factory=list)
+    fnr_in_files: int = 0
+    """Originals holding a number: the check finds the spellings the inputs use."""
     runs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     admin: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     routes: set[str] = field(default_factory=set)
@@ -741,9 +752,11 @@ def _sweep_public(client: Any, sessions: Any, run: int, index: IndexView, found:
             found.leaks[secret.case].append(f"run {run}: {secret.token} in index {where}")
     numbers = [n for n in FNR]
     for r in surfaces.seen:
-        if r.url.endswith(("/original", "/content")) and r.status == 200:
-            continue  # the agency's own file as published; titles and shown text are redacted
         flat = digits_only(r.raw)
+        if r.url.endswith(("/original", "/content")) and r.status == 200:
+            # the agency's own file as published; titles and shown text are redacted
+            found.fnr_in_files += any(n in flat for n in numbers)
+            continue
         found.fnr += [f"run {run}: {n} in {r.url}" for n in numbers if n in flat]
     index_digits = index.digits()
     found.fnr += [f"run {run}: {n} in the index" for n in numbers if n in index_digits]
@@ -1068,6 +1081,7 @@ def test_every_run_completed(swept: Findings) -> None:
 
 def test_no_fodselsnummer_in_any_spelling(swept: Findings) -> None:
     assert not swept.fnr, swept.fnr[:15]
+    assert swept.fnr_in_files >= RUNS, swept.fnr_in_files
 
 
 def test_public_parts_stay_visible_and_every_route_was_swept(swept: Findings) -> None:
