@@ -84,6 +84,13 @@ def zip_bytes(files: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
+def _filename_param(name: str) -> str:
+    """A MIME file name parameter; RFC 2231 for names that are not ASCII."""
+    if name.isascii():
+        return f'filename="{name}"'
+    return f"filename*=UTF-8''{quote(name)}"
+
+
 def email_bytes(subject: str, body: str, attachment_name: str, attachment_text: str) -> bytes:
     """An e-mail with one text attachment (Tika makes the attachment a document)."""
     return (
@@ -93,7 +100,7 @@ def email_bytes(subject: str, body: str, attachment_name: str, attachment_text: 
         "--grense\nContent-Type: text/plain; charset=utf-8\n\n"
         f"{body}\n"
         "--grense\nContent-Type: text/plain; charset=utf-8\n"
-        f'Content-Disposition: attachment; filename="{attachment_name}"\n\n'
+        f"Content-Disposition: attachment; {_filename_param(attachment_name)}\n\n"
         f"{attachment_text}\n--grense--\n"
     ).encode()
 

@@ -52,6 +52,7 @@ from innsyn.search_client import make_client
 from innsyn.store.models import (
     ApiKey,
     Dokumentbeskrivelse,
+    Dokumentobjekt,
     Enhet,
     HarvestRun,
     Job,
@@ -678,7 +679,11 @@ class Findings:
     leaks: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     seen_public: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     fnr: list[str] = field(default_factory=list)
+    attachments: dict[int, list[str]] = field(default_factory=dict)
+    """The names of the files extracted from other files, by run."""
     fnr_in_files: int = 0
+    in_files: set[str] = field(default_factory=set)
+    """Tokens seen in originals and content downloads."""
     """Originals holding a number: the check finds the spellings the inputs use."""
     runs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     admin: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -719,6 +724,12 @@ def _sweep_public(client: Any, sessions: Any, run: int, index: IndexView, found:
         sak_ids = sorted(s.scalars(select(Saksmappe.id)))
         doc_ids = sorted(s.scalars(select(Dokumentbeskrivelse.id)))
         enhet_ids = sorted(s.scalars(select(Enhet.id)))
+        found.attachments[run] = sorted(
+            str(n)
+            for n in s.scalars(
+                select(Dokumentobjekt.filnavn).where(Dokumentobjekt.parent_id.is_not(None))
+            )
+        )
     urls = [f"{p}/journalpost/{i}" for i in jp_ids for p in ("", "/api/v1")]
     urls += [f"{p}/saksmappe/{i}" for i in sak_ids for p in ("", "/api/v1")]
     urls += [f"{p}/enhet/{i}" for i in enhet_ids for p in ("", "/api/v1")]
@@ -745,6 +756,8 @@ def _sweep_public(client: Any, sessions: Any, run: int, index: IndexView, found:
         needle = norm(secret.token)
         for r in surfaces.seen:
             if secret.in_public_file and r.url.endswith(("/original", "/content")):
+                if needle in r.hay:
+                    found.in_files.add(secret.token)
                 continue
             if needle in r.hay:
                 found.leaks[secret.case].append(f"run {run}: {secret.token} in {r.url}")
@@ -1077,6 +1090,11 @@ def test_nothing_screened_shows_after_any_run(swept: Findings, case: str) -> Non
 
 def test_every_run_completed(swept: Findings) -> None:
     assert not swept.runs, dict(swept.runs)
+    assert len(swept.attachments[1]) >= 4, swept.attachments
+    # the attachment named after the screened title was extracted, under a neutral name,
+    # and its name is in the public e-mail's own bytes (so its case is not vacuous)
+    assert "dokument-1.txt" in swept.attachments[1], swept.attachments[1]
+    assert "Zqvakari" in swept.in_files, swept.in_files
 
 
 def test_no_fodselsnummer_in_any_spelling(swept: Findings) -> None:
