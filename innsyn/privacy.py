@@ -102,6 +102,13 @@ def correspondents_screened(skjerming: SkjermingRecord | None) -> bool:
     return not any(w in meta for w in _FIELD_WORDS)
 
 
+def title_screened(metadata: list[str] | None) -> bool:
+    """True when a screening with this ``skjermingMetadata`` withholds its record's title:
+    it names the title, or does not say which fields it covers (when in doubt, withhold)."""
+    meta = " ".join(metadata or []).lower()
+    return "tittel" in meta or not any(w in meta for w in _FIELD_WORDS)
+
+
 def correspondents_named(skjerming: SkjermingRecord | None) -> bool:
     """True when a harvested record's ``skjermingMetadata`` names its correspondents.
 
