@@ -127,6 +127,7 @@ SECRETS = [
     Secret("Zqvaskjermnavn", "attachment-screened", 2),
     Secret("Zqvafoer", "attachment-replaced", 2),
     Secret("Zqvaetter", "attachment-withdrawn", 3),
+    Secret("Zqvbdropp", "attachment-parent-dropped", 3),
     # einnsyn-jsonld
     Secret("Zqlintern", "jsonld-internal-title"),
     Secret("Zqlskjult", "jsonld-entry-screened", 2),
@@ -156,6 +157,7 @@ SECRETS = [
 KNOWN_HOLES = {
     "attachment-screened": ITEM2,
     "attachment-replaced": ITEM2,
+    "attachment-parent-dropped": ITEM2,
     "jsonld-embargo-field": EMBARGO_FIELDS,
     "noark5-redacted-variant": VARIANT,
 }
@@ -170,6 +172,7 @@ VISIBLE = {
     "Zqnoffentlig": 1,
     "Zqwoffentlig": 1,
     "Zqdoffentlig": 1,
+    "Zqvboffentlig": 1,
 }
 """Public tokens that every run from the given one must show (the sweep is not vacuous)."""
 
@@ -407,6 +410,21 @@ def attachments_source(root: Path, run: int) -> None:
         root,
         [_n5case("va-sak", 1, "<offentligTittel>E-poster</offentligTittel>", entries)],
         files,
+    )
+
+
+def dropped_parent_source(root: Path, run: int) -> None:
+    """An entry whose e-mail (with an attachment) is dropped in run 3; the entry stays."""
+    files: dict[str, bytes | str] = {
+        "dropp.eml": email_bytes("Melding", "Hei.", "notat.txt", "Notat Zqvbdropp."),
+        "brev.txt": "Brev. Zqvboffentlig.",
+    }
+    docs = _n5doc("vb-d2", 2, "Brev", ("brev.txt", "Produksjonsformat"))
+    if run < 3:
+        docs = _n5doc("vb-d1", 1, "E-post", ("dropp.eml", "Produksjonsformat")) + docs
+    entry = _n5entry("vb-jp", 1, docs + "<offentligTittel>Melding med vedlegg</offentligTittel>")
+    _n5write(
+        root, [_n5case("vb-sak", 1, "<offentligTittel>Meldinger</offentligTittel>", entry)], files
     )
 
 
@@ -940,7 +958,7 @@ def _run_sweep(settings: Any, tmp: Path, services: Any) -> Findings:
             key, a.key = create_api_key(s, f"nokkel {a.id}", a.id, "test")
             a.key_id = key.id
             a.secrets += [a.user, key.prefix, f"nokkel {a.id}"]
-    roots = {name: tmp / name for name in ("noark5", "vedlegg", "jsonld", "oep")}
+    roots = {name: tmp / name for name in ("noark5", "vedlegg", "dropp", "jsonld", "oep")}
     ws, docs, bsite = SweepN5ws(), DocumentSite(), DocumentSite()
     n5ws_build(ws)
     bsite.publish("Zqbrapport.txt", b"Rapport fra Angrepsby. Zqbtekst.", "Zqbrapport")
@@ -948,6 +966,7 @@ def _run_sweep(settings: Any, tmp: Path, services: Any) -> Findings:
         specs = [
             (sveip, "noark5", str(roots["noark5"]), {"complete": "true"}),
             (sveip, "noark5", str(roots["vedlegg"]), {"complete": "true"}),
+            (sveip, "noark5", str(roots["dropp"]), {"complete": "true"}),
             (sveip, "einnsyn-jsonld", str(roots["jsonld"]), {}),
             (sveip, "oep", str(roots["oep"] / "offjournal.xml"), {"complete": "true"}),
             (sveip, "n5ws", f"{ws.base}/api", {"page_size": "3"}),
@@ -984,6 +1003,7 @@ def _run_sweep(settings: Any, tmp: Path, services: Any) -> Findings:
         for run in range(1, RUNS + 1):
             noark5_source(roots["noark5"], run)
             attachments_source(roots["vedlegg"], run)
+            dropped_parent_source(roots["dropp"], run)
             jsonld_source(roots["jsonld"], run)
             oep_source(roots["oep"], run)
             n5ws_change(ws, run)
