@@ -2,7 +2,7 @@
 times, records changing between the runs, every public surface and the indices checked
 after every run, and another agency's admins and keys tried on every admin route.
 
-One installation (agency Sveipvik, with six jobs: noark5, a noark5 source of e-mail
+One installation (agency Sveipvik, with seven jobs: noark5, two noark5 sources of e-mail
 attachments, einnsyn-jsonld, oep, n5ws and documents; n5ws and documents are served by
 local HTTP servers) is harvested by the real job runner, Tika and OpenSearch included.
 Between the runs, records become screened, redacted (the file replaced by another one),
@@ -19,6 +19,10 @@ pages, originals and content downloads, Atom feeds, response headers and attribu
 itself (a phrase and a query string over all fields of every index of the test's prefix,
 and a scan of every stored source). Each token belongs to one case below; each case is
 one test, so a known hole that is being fixed elsewhere is an ``xfail`` of its own case.
+An embargoed record may stay in the index (every query filters it by its date), so the
+direct index checks leave embargo tokens out; originals may hold what is in the agency's
+own public file (an e-mail naming its attachment), and the fødselsnummer scan leaves them
+out likewise (titles and shown text are redacted, the published file is not).
 
 Another agency (Angrepsby, with its own job, runs, user and key) then attacks every route
 of the admin UI and admin API in the Flask ``url_map`` (a new route is swept without a
