@@ -39,6 +39,7 @@ from innsyn.harvest.records import (
 )
 from innsyn.harvest.titles import Titles, document_title, file_name, publishable_titles
 from innsyn.http_client import HttpClient, HttpFailure
+from innsyn.privacy import correspondents_named
 
 JOURNALPOSTTYPE = {
     "inngåendedokument": "I",
@@ -307,12 +308,16 @@ class _Message:
             if parent
             else (parent_refs[0] if parent_refs else None)
         )
+        hide_parts = correspondents_named(skjerming)
         parts = [
             KorrespondansepartRecord(
-                navn=_str(p.get("korrespondansepartNavn")),
-                navn_sensitiv=_str(p.get("korrespondansepartNavn_SENSITIV")),
+                navn=None if hide_parts else _str(p.get("korrespondansepartNavn")),
+                navn_sensitiv=(
+                    None if hide_parts else _str(p.get("korrespondansepartNavn_SENSITIV"))
+                ),
                 korrespondanseparttype=_str(p.get("korrespondanseparttype")),
-                administrativ_enhet=_str(p.get("administrativEnhet")),
+                administrativ_enhet=None if hide_parts else _str(p.get("administrativEnhet")),
+                skjermet=hide_parts,
             )
             for p in self._children(node["@id"], "korrespondansepart", "korrespondansepart")
         ]

@@ -99,9 +99,9 @@ def correspondents_screened(skjerming: SkjermingRecord | None) -> bool:
     doubt, withhold)."""
     if skjerming is None:
         return False
-    meta = " ".join(skjerming.skjerming_metadata).lower()
-    if any(w in meta for w in _PART_WORDS):
+    if correspondents_named(skjerming):
         return True
+    meta = " ".join(skjerming.skjerming_metadata).lower()
     return not any(w in meta for w in _FIELD_WORDS)
 
 
@@ -171,3 +171,21 @@ def public_variants(files: Sequence[V]) -> list[V]:
     was screened), every file otherwise."""
     redacted = [f for f in files if is_redacted_variant(f.variantformat)]
     return redacted if redacted else list(files)
+
+
+def title_screened(metadata: list[str] | None) -> bool:
+    """True when a screening with this ``skjermingMetadata`` withholds its record's title:
+    it names the title, or does not say which fields it covers (when in doubt, withhold)."""
+    meta = " ".join(metadata or []).lower()
+    return "tittel" in meta or not any(w in meta for w in _FIELD_WORDS)
+
+
+def correspondents_named(skjerming: SkjermingRecord | None) -> bool:
+    """True when a harvested record's ``skjermingMetadata`` names its correspondents.
+
+    eInnsyn sends the publishable name in ``korrespondansepartNavn`` (the full one in
+    ``_SENSITIV``), so there a screening withholds that name only when it says so."""
+    if skjerming is None:
+        return False
+    meta = " ".join(skjerming.skjerming_metadata).lower()
+    return any(w in meta for w in _PART_WORDS)

@@ -26,9 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from innsyn.config import Settings
 from innsyn.extraction.status import ExtractionStatus
 from innsyn.extraction.tika_client import ExtractionResult, TikaUnavailable, extract_bytes
+from innsyn.harvest.titles import neutral_file_name
 from innsyn.language import detect_language
 from innsyn.ocr.need import ocr_need
 from innsyn.ocr.queue import OcrNeed, enqueue, status_of
+from innsyn.privacy import title_screened
 from innsyn.progress import Progress, ProgressCallback
 from innsyn.store.blobs import BlobStore
 from innsyn.store.derived import by_origin, follow_screening
@@ -139,6 +141,7 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
     obj.updated_at = utcnow()
     doc = obj.dokumentbeskrivelse
     found: set[str] = set()
+    withheld = _titles_withheld(session, doc)
     for pos, item in enumerate((ex.meta or {}).get("embedded", [])):
         did = stable_id("db", obj.id, "embedded", str(pos))
         found.add(did)
@@ -146,10 +149,11 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
         if stored is not None:
             follow_screening(doc, [stored])
             continue
+        name = item["name"]
         child = Dokumentbeskrivelse(
             id=did,
             journalpost_id=doc.journalpost_id,
-            tittel=item["name"],
+            tittel=None if withheld else name,
             tilknyttet_registrering_som="vedlegg",
             skjerming=doc.skjerming,
         )
@@ -157,7 +161,7 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
             Dokumentobjekt(
                 id=stable_id("do", did),
                 parent_id=obj.id,
-                filnavn=item["name"],
+                filnavn=neutral_file_name(name, pos + 1) if withheld and name else name,
                 media_type=item["media_type"],
                 extraction_status=(
                     ExtractionStatus.DONE if item["text_sha256"] else ExtractionStatus.SKIPPED
@@ -175,6 +179,17 @@ def _apply(session: Session, obj: Dokumentobjekt, ex: Extraction) -> None:
             if stale.id not in found:  # found in an earlier content of this file
                 jp.dokumentbeskrivelser.remove(stale)
         jp.updated_at = utcnow()
+
+
+def _titles_withheld(session: Session, doc: Dokumentbeskrivelse) -> bool:
+    """Whether the document, its entry or its case withholds a title. The withheld title
+    itself is not stored, so a file found inside this document cannot be checked against
+    it: its name (which may repeat that title) is not published either."""
+    jp = session.get(Journalpost, doc.journalpost_id)
+    screenings = [doc.skjerming]
+    if jp is not None:
+        screenings += [jp.skjerming, jp.saksmappe.skjerming if jp.saksmappe else None]
+    return any(sk is not None and title_screened(sk.skjerming_metadata) for sk in screenings)
 
 
 def _count(report: ExtractionReport, ex: Extraction) -> None:

@@ -80,10 +80,17 @@ def file_name(
     if not name:
         return name
     screened = [t.withheld for t in (titles, *parents) if t is not None and t.withheld]
-    stem, dot, ext = name.rpartition(".")
+    stem, dot, _ext = name.rpartition(".")
     if not dot:
-        stem, ext = name, ""
+        stem = name
     if not any(repeats_title(stem, s) or repeats_title(name, s) for s in screened):
         return name
-    plain = ext if ext and len(ext) <= 8 and ext.isascii() and ext.isalnum() else ""
+    return neutral_file_name(name, position)
+
+
+def neutral_file_name(name: str, position: int) -> str:
+    """``dokument-N.ext`` for the file ``name`` (``position`` counted from 1); the
+    extension is kept when it is a plain one (letters and digits)."""
+    _stem, dot, ext = name.rpartition(".")
+    plain = ext if dot and len(ext) <= 8 and ext.isascii() and ext.isalnum() else ""
     return f"dokument-{position}" + (f".{plain.lower()}" if plain else "")
