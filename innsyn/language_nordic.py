@@ -1,0 +1,387 @@
+"""The Norwegian second stage of language detection: bokmål or nynorsk, and Norwegian or
+Danish, by the words and endings where the written standards differ.
+
+py3langid's byte n-grams tell Scandinavian languages apart poorly on a sentence (it
+took one bokmål sentence in three for Danish or nynorsk where they share most words).
+The spelling of function words and a few endings settles most sentences: ``ikkje`` /
+``ikke``, ``eg`` / ``jeg``, ``frå`` / ``fra``, ``-leg`` / ``-lig``, ``-heit`` / ``-het``;
+``af`` / ``av``, ``efter`` / ``etter``, ``-tion`` / ``-sjon``, ``-hed`` / ``-het``. The
+lists are linguistic knowledge (Norsk språkråd's norms), not fitted to any corpus; the
+two weights that combine them with the model's scores were chosen on half of the UD
+sentences (``bench/language.py`` reports the other half).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_NYNORSK_WORDS = [
+    "ikkje",
+    "eg",
+    "kva",
+    "korleis",
+    "kvifor",
+    "kven",
+    "kvar",
+    "kvart",
+    "kvarandre",
+    "frå",
+    "berre",
+    "dei",
+    "deim",
+    "deira",
+    "ein",
+    "eit",
+    "vere",
+    "vore",
+    "noko",
+    "nokon",
+    "nokre",
+    "nokså",
+    "mykje",
+    "sjølv",
+    "heile",
+    "seier",
+    "gjer",
+    "gjere",
+    "hjå",
+    "saman",
+    "vart",
+    "vert",
+    "verte",
+    "medan",
+    "sidan",
+    "utan",
+    "òg",
+    "ho",
+    "hennar",
+    "dykk",
+    "dykkar",
+    "me",
+    "fekk",
+    "gjekk",
+    "låg",
+    "såg",
+    "enno",
+    "framleis",
+    "difor",
+    "elles",
+    "tidlegare",
+    "seinare",
+    "vidare",
+    "mogleg",
+    "eigen",
+    "eiga",
+    "eige",
+    "eigne",
+    "eigentleg",
+    "inga",
+    "anna",
+    "fleire",
+    "meir",
+    "gong",
+    "gonger",
+    "kor",
+    "viss",
+    "då",
+    "desse",
+    "heime",
+    "heim",
+    "stad",
+    "staden",
+    "veke",
+    "veker",
+    "månad",
+    "morgon",
+    "kjem",
+    "kome",
+    "tek",
+    "gjev",
+    "veit",
+    "trur",
+    "høyrer",
+    "høyre",
+    "meiner",
+    "synest",
+    "treng",
+    "byrja",
+    "byrjar",
+    "heiter",
+    "finst",
+    "noreg",
+    "noregs",
+    "att",
+    "hugs",
+    "sia",
+    "sjå",
+    "no",
+]
+_BOKMAL_WORDS = [
+    "ikke",
+    "jeg",
+    "hva",
+    "hvem",
+    "hvor",
+    "hvorfor",
+    "hvordan",
+    "hvilke",
+    "hvilken",
+    "hvilket",
+    "hvis",
+    "hver",
+    "hvert",
+    "hverandre",
+    "fra",
+    "bare",
+    "de",
+    "dem",
+    "deres",
+    "en",
+    "et",
+    "være",
+    "vært",
+    "noe",
+    "noen",
+    "mye",
+    "selv",
+    "hele",
+    "sier",
+    "gjør",
+    "gjøre",
+    "hos",
+    "sammen",
+    "ble",
+    "mens",
+    "siden",
+    "uten",
+    "fikk",
+    "gikk",
+    "lå",
+    "hun",
+    "hennes",
+    "mer",
+    "flere",
+    "egen",
+    "eget",
+    "egne",
+    "egentlig",
+    "annet",
+    "uke",
+    "uker",
+    "hjemme",
+    "hjem",
+    "sted",
+    "stedet",
+    "kommer",
+    "vet",
+    "tror",
+    "hører",
+    "høre",
+    "mener",
+    "synes",
+    "trenger",
+    "heter",
+    "finnes",
+    "begynte",
+    "fortsatt",
+    "ennå",
+    "tidligere",
+    "senere",
+    "videre",
+    "mulig",
+    "mulighet",
+    "nå",
+    "norge",
+    "norges",
+    "menneskene",
+]
+_BOTH = (
+    "ingen",
+    "mange",
+    "radar",
+    "dollar",
+    "januar",
+    "februar",
+    "seminar",
+    "kommentar",
+    "altar",
+)
+_NYNORSK_ENDINGS = (
+    "leg",
+    "lege",
+    "legt",
+    "legare",
+    "legast",
+    "heit",
+    "heita",
+    "ingar",
+    "ingane",
+    "inga",
+    "ane",
+    "aste",
+    "ast",
+    "ar",
+)
+_BOKMAL_ENDINGS = (
+    "lig",
+    "lige",
+    "ligt",
+    "ligere",
+    "ligst",
+    "het",
+    "heten",
+    "ingen",
+    "ingene",
+    "ene",
+    "else",
+    "elsen",
+)
+
+_NYNORSK: dict[str, float] = {w: 1.0 for w in _NYNORSK_WORDS}
+_NYNORSK.update({w: -1.0 for w in _BOKMAL_WORDS})
+_NYNORSK.update({w: 0.0 for w in _BOTH})
+
+_DANISH_WORDS = [
+    "af",
+    "efter",
+    "nu",
+    "mig",
+    "dig",
+    "sig",
+    "hende",
+    "nogen",
+    "noget",
+    "nogle",
+    "blev",
+    "meget",
+    "lidt",
+    "hvad",
+    "ud",
+    "op",
+    "mellem",
+    "uden",
+    "sprog",
+    "været",
+    "gøre",
+    "gør",
+    "tage",
+    "tager",
+    "give",
+    "giver",
+    "sådan",
+    "lad",
+    "netop",
+    "jer",
+    "endnu",
+    "således",
+    "imod",
+    "igennem",
+    "bliver",
+    "blive",
+    "kende",
+    "kendt",
+    "godkendt",
+    "hjælp",
+    "spørgsmål",
+    "øjeblik",
+    "vores",
+    "jeres",
+    "hinanden",
+]
+_NORWEGIAN_WORDS = [
+    "av",
+    "etter",
+    "nå",
+    "meg",
+    "deg",
+    "seg",
+    "noe",
+    "noen",
+    "ble",
+    "mye",
+    "litt",
+    "hva",
+    "ut",
+    "opp",
+    "mellom",
+    "uten",
+    "språk",
+    "vært",
+    "gjøre",
+    "gjør",
+    "ta",
+    "tar",
+    "gi",
+    "gir",
+    "slik",
+    "la",
+    "nettopp",
+    "dere",
+    "ennå",
+    "imot",
+    "gjennom",
+    "blir",
+    "bli",
+    "kjenne",
+    "kjent",
+    "godkjent",
+    "hjelp",
+    "spørsmål",
+    "øyeblikk",
+    "vår",
+    "våre",
+    "hverandre",
+    "ikkje",
+    "eg",
+    "frå",
+    "berre",
+    "dei",
+    "ein",
+    "eit",
+    "vere",
+    "noko",
+    "mykje",
+    "kva",
+    "ho",
+    "vart",
+]
+_DANISH_ENDINGS = ("tion", "tioner", "tionen", "hed", "heden", "heder", "dt", "ået", "ede", "ige")
+_NORWEGIAN_ENDINGS = ("sjon", "sjonen", "sjoner", "het", "heten", "heter", "leg", "lege", "ane")
+_NORWEGIAN_BEGINNINGS = ("kj", "gj")
+
+_DANISH: dict[str, float] = {w: 1.0 for w in _DANISH_WORDS}
+_DANISH.update({w: -1.0 for w in _NORWEGIAN_WORDS})
+_DANISH.update({"mens": 0.0, "henne": 0.0})
+
+_SHORTEST_ENDING_WORD = 5
+"""Endings count only on words this long or longer (``fast``, ``kast`` are not nynorsk)."""
+
+
+def nynorsk_evidence(words: Iterable[str]) -> float:
+    """Nynorsk words and endings minus bokmål ones in lower-case ``words`` (one each)."""
+    total = 0.0
+    for word in words:
+        weight = _NYNORSK.get(word)
+        if weight is not None:
+            total += weight
+        elif len(word) >= _SHORTEST_ENDING_WORD:
+            if word.endswith(_NYNORSK_ENDINGS):
+                total += 1.0
+            elif word.endswith(_BOKMAL_ENDINGS):
+                total -= 1.0
+    return total
+
+
+def danish_evidence(words: Iterable[str]) -> float:
+    """Danish words and endings minus Norwegian ones in lower-case ``words``."""
+    total = 0.0
+    for word in words:
+        weight = _DANISH.get(word)
+        if weight is not None:
+            total += weight
+        elif len(word) >= _SHORTEST_ENDING_WORD:
+            if word.endswith(_DANISH_ENDINGS):
+                total += 1.0
+            elif word.endswith(_NORWEGIAN_ENDINGS) or word.startswith(_NORWEGIAN_BEGINNINGS):
+                total -= 1.0
+    return total
