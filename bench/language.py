@@ -148,8 +148,9 @@ def run(opts: BenchOptions | None = None) -> BenchResult:
         document.append(_microseconds(language.detect_language, texts))
     res.figures["title CPU µs/call (not remembered), best of 3"] = round(min(title), 1)
     res.figures["document CPU µs/call (one sentence), best of 3"] = round(min(document), 1)
+    res.notes.extend(f"{key}: {value}" for key, value in res.figures.items())
     res.notes.append(
-        "Danish/Swedish: Europarl sentences (parliament speech), all of them "
+        "Danish/Swedish: Europarl sentences (parliament speech), both halves "
         "(the Danish ones were looked at while choosing the Danish weights)."
     )
     return res
@@ -163,8 +164,6 @@ def main() -> None:
     print(" | ".join(cols))
     for r in res.rows:
         print(" | ".join(str(r[c]) for c in cols))
-    for key, value in res.figures.items():
-        print(f"{key}: {value}")
     for note in res.notes:
         print(f"- {note}")
     for t in res.targets:
