@@ -172,8 +172,9 @@ def test_short_sentences(detect, text, code):
 def test_evidence_counts_distinctive_words_and_endings():
     assert nynorsk_evidence(["eg", "veit", "ikkje", "kvifor"]) == 4
     assert nynorsk_evidence(["jeg", "vet", "ikke", "hvorfor"]) == -4
-    assert nynorsk_evidence(["vanleg", "moglegheit", "bilane"]) == 3
-    assert nynorsk_evidence(["vanlig", "mulighet", "bilene"]) == -3
+    assert nynorsk_evidence(["vanleg", "moglegheit", "bilane", "byggje"]) == 4
+    assert nynorsk_evidence(["vanlig", "mulighet", "skolen", "bygge"]) == -3
+    assert nynorsk_evidence(["bilene", "sakene"]) == 0  # nynorsk's feminine plural too
     assert nynorsk_evidence(["fast", "har", "mange", "og"]) == 0
     assert danish_evidence(["af", "efter", "situationen", "sikkerhed"]) == 4
     assert danish_evidence(["av", "etter", "situasjonen", "sikkerhet"]) == -4
