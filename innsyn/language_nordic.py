@@ -144,6 +144,13 @@ _NYNORSK_WORDS = [
     "framtida",
     "sjølvsagt",
     "nærleik",
+    "tilskot",
+    "tilskotet",
+    "verksemd",
+    "verksemda",
+    "førebels",
+    "høyring",
+    "høyringa",
 ]
 _BOKMAL_WORDS = [
     "ikke",
@@ -251,6 +258,11 @@ _BOKMAL_WORDS = [
     "fremtid",
     "frem",
     "selvsagt",
+    "tilskudd",
+    "tilskuddet",
+    "foreløpig",
+    "høring",
+    "høringen",
 ]
 _BOTH = (
     "ingen",
@@ -264,6 +276,7 @@ _BOTH = (
     "altar",
 )
 _NYNORSK_ENDINGS = (
+    "løyve",
     "kje",
     "gje",
     "kjer",
