@@ -26,7 +26,7 @@ import click
 from bench.common import BenchOptions, BenchResult, cpu_count, say
 from innsyn.config import Settings
 
-BENCHMARKS = ("ingest", "extract", "ocr", "search")
+BENCHMARKS = ("ingest", "extract", "ocr", "search", "language")
 
 
 def _engine_versions(settings: Settings) -> dict[str, str]:

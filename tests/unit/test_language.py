@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.language import negative_sentences, ud_sentences
 from innsyn.language import detect_language, detect_title_language
+from innsyn.language_nordic import danish_evidence, nynorsk_evidence
 
 
 def _sentences(path: Path, limit: int) -> list[str]:
@@ -30,9 +32,9 @@ def _accuracy(texts: list[str], expected: str) -> float:
 @pytest.mark.parametrize(
     ("file", "code", "floor"),
     [
-        ("no_bokmaal-ud-dev.conllu", "nb", 0.90),
-        ("no_nynorsk-ud-dev.conllu", "nn", 0.85),
-        ("sme_giella-ud-train.conllu", "se", 0.85),
+        ("no_bokmaal-ud-dev.conllu", "nb", 0.95),
+        ("no_nynorsk-ud-dev.conllu", "nn", 0.95),
+        ("sme_giella-ud-train.conllu", "se", 0.95),
     ],
 )
 def test_norwegian_variants_and_sami(testdata, file, code, floor):
@@ -77,9 +79,9 @@ def _short(path: Path, limit: int = 300) -> list[str]:
 @pytest.mark.parametrize(
     ("file", "code", "floor"),
     [
-        ("no_bokmaal-ud-dev.conllu", "nb", 0.85),
-        ("no_nynorsk-ud-dev.conllu", "nn", 0.80),
-        ("sme_giella-ud-train.conllu", "se", 0.90),
+        ("no_bokmaal-ud-dev.conllu", "nb", 0.90),
+        ("no_nynorsk-ud-dev.conllu", "nn", 0.90),
+        ("sme_giella-ud-train.conllu", "se", 0.95),
     ],
 )
 def test_title_language_on_title_length_sentences(testdata, file, code, floor):
@@ -125,3 +127,73 @@ def test_a_text_opening_with_numbers_is_judged_by_its_words(testdata):
     table = " ".join(f"{n:>8}" for n in range(4_000))  # 36 000 characters, no letters
     assert detect_language(table + " " + " ".join(sentences)) == "nn"
     assert detect_language(table) == "und"
+
+
+@pytest.mark.parametrize("detect", [detect_title_language, detect_language])
+@pytest.mark.parametrize("code", ["nb", "nn", "se"])
+def test_held_out_sentences(testdata, detect, code):
+    """Every UD sentence of 20 characters or more in the held-out half (the weights of
+    the Norwegian stage were chosen on the other half; ``bench/language.py``)."""
+    sentences = [s for s in ud_sentences(code, testdata) if s.half == "held"]
+    assert len(sentences) > 800
+    right = sum(detect(s.text) == code for s in sentences) / len(sentences)
+    print(f"{detect.__name__}: {right:.1%} of {len(sentences)} held-out {code} sentences")
+    assert right >= 0.9
+
+
+@pytest.mark.parametrize("detect", [detect_title_language, detect_language])
+@pytest.mark.parametrize("code", ["da", "sv"])
+def test_danish_and_swedish_sentences_are_not_norwegian(testdata, detect, code):
+    sentences = negative_sentences(code, testdata)
+    assert len(sentences) > 150
+    norwegian = sum(detect(s.text) in ("nb", "nn") for s in sentences) / len(sentences)
+    assert norwegian <= 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Slik gjer eg det:", "nn"),
+        ("Kva er dette no?", "nn"),
+        ("Hva er dette nå?", "nb"),
+        ("Gos dáppe lea máddi?", "se"),
+        ("Saken er ikke ferdig ennå.", "nb"),
+        ("Det foreligger ingen forslag til ændring.", "da"),
+    ],
+)
+@pytest.mark.parametrize("detect", [detect_title_language, detect_language])
+def test_short_sentences(detect, text, code):
+    """Sentences of 10 to 20 letters are judged (they were ``und``); fewer stay ``und``."""
+    assert detect(text) == code
+    assert detect("Søknad") == "und"
+    assert detect("Kva no?") == "und"
+
+
+def test_evidence_counts_distinctive_words_and_endings():
+    assert nynorsk_evidence(["eg", "veit", "ikkje", "kvifor"]) == 4
+    assert nynorsk_evidence(["jeg", "vet", "ikke", "hvorfor"]) == -4
+    assert nynorsk_evidence(["vanleg", "moglegheit", "bilane", "byggje"]) == 4
+    assert nynorsk_evidence(["vanlig", "mulighet", "skolen", "bygge"]) == -3
+    assert nynorsk_evidence(["bilene", "sakene"]) == 0  # nynorsk's feminine plural too
+    assert nynorsk_evidence(["fast", "har", "mange", "og"]) == 0
+    assert danish_evidence(["af", "efter", "situationen", "sikkerhed"]) == 4
+    assert danish_evidence(["av", "etter", "situasjonen", "sikkerhet"]) == -4
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Søknad om midler til quizmaster", "nb"),
+        ("Endring av møteplan for finanskomiteen 2015", "nb"),
+        ("Organisasjon og administrasjon", "nb"),
+        ("Vedtak om tilbygg", "nb"),
+        ("Journalpost i ei anna avdeling", "nn"),
+        ("Vanleg journalpost", "nn"),
+        ("Søknad om byggjeløyve for garasje", "nn"),
+    ],
+)
+def test_titles_without_a_distinctive_word_are_not_taken_for_nynorsk(title, code):
+    """Titles from the shared test data (eInnsyn examples). One with no word that differs
+    between the standards follows the model's own lean, with no bias towards nynorsk
+    (the UD halves are balanced; an archive is mostly bokmål)."""
+    assert detect_title_language(title) == code
