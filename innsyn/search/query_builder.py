@@ -281,6 +281,21 @@ def _title_words(node: Node) -> list[str]:
     return []
 
 
+WHOLE_TITLE_MAX_CHARS = 300
+"""Longest query compared with whole titles (the case-insensitive term is an automaton
+built per request; longer input is matched by the phrase clause alone)."""
+
+
+def _title_like(text: str) -> bool:
+    """Whether ``text`` could be a journal title to compare whole: not empty, not too
+    long, and printable letters of the Latin, Greek and Cyrillic blocks only (each other
+    character multiplies the case-insensitive automaton OpenSearch must build: 500
+    characters of mixed scripts took over a second to answer)."""
+    return 0 < len(text) <= WHOLE_TITLE_MAX_CHARS and all(
+        ch.isprintable() and ord(ch) < 0x0530 for ch in text
+    )
+
+
 def title_boost(node: Node | None, typed: str = "") -> list[dict[str, Any]]:
     """Optional clauses scoring entries whose title holds the whole query as a phrase, and
     higher still those whose title is the query itself, in any letter case (empty for a
@@ -293,7 +308,7 @@ def title_boost(node: Node | None, typed: str = "") -> list[dict[str, Any]]:
         {"match_phrase": {"offentlig_tittel.exact": {"query": text, "boost": TITLE_PHRASE_BOOST}}}
     ]
     whole = " ".join(typed.split())
-    if whole:
+    if _title_like(whole):
         out.append(
             {
                 "term": {

@@ -214,13 +214,66 @@ def _plain(text: str) -> Node | None:
     return words[0] if len(words) == 1 else And(tuple(words))
 
 
+MAX_TERMS = 60
+"""Most search terms a query keeps (a word counts once per part the analyzer makes of it:
+``HYTTE,LIARVATNET`` is two, each ideograph one). Every term becomes a clause per searched
+field, and OpenSearch refuses a query of more than 1 024 clauses; the terms after these
+are left out (a pasted title is far shorter; a pasted page of text is searched by its
+first sixty terms)."""
+
+_IDEOGRAPH = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\U00020000-\U0003ffff]")
+
+
+def _cost(node: Node) -> int:
+    if isinstance(node, Word | Phrase | Prefix):
+        return max(1, len(_WORD_PART.findall(node.text)) + len(_IDEOGRAPH.findall(node.text)))
+    if isinstance(node, CaseRef | DateRef):
+        return 4
+    return 1
+
+
+def _within(node: Node | None, budget: list[int]) -> Node | None:
+    """``node`` with the terms past the budget left out (``budget[0]`` is what is left)."""
+    if node is None:
+        return None
+    if isinstance(node, And | Or):
+        kept = [k for n in node.nodes if (k := _within(n, budget)) is not None]
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else type(node)(tuple(kept))
+    if isinstance(node, Not):
+        inner = _within(node.node, budget)
+        return Not(inner) if inner is not None else None
+    cost = _cost(node)
+    if cost > budget[0]:
+        node = _cut(node, budget[0])
+        budget[0] = 0
+        return node
+    budget[0] -= cost
+    return node
+
+
+def _cut(node: Node, budget: int) -> Node | None:
+    """The first parts of a word or phrase that fit in ``budget`` terms (None if none)."""
+    if not isinstance(node, Word | Phrase) or budget <= 0:
+        return None
+    parts: list[str] = []
+    for part in _WORD_PART.findall(node.text):
+        budget -= max(1, len(_IDEOGRAPH.findall(part)))
+        if budget < 0:
+            break
+        parts.append(part)
+    return type(node)(" ".join(parts)) if parts else None
+
+
 def parse_query(text: str) -> Node | None:
-    """The query tree of ``text`` (``None`` for an empty query). Never raises."""
+    """The query tree of ``text`` (``None`` for an empty query), with at most
+    ``MAX_TERMS`` terms. Never raises."""
     try:
-        tokens = _tokens(text or "")
-        return _Parser(tokens).parse()
+        node = _Parser(_tokens(text or "")).parse()
     except (_Syntax, IndexError, ValueError):
-        return _plain(text or "")
+        node = _plain(text or "")
+    return _within(node, [MAX_TERMS])
 
 
 def terms(node: Node | None) -> list[str]:

@@ -272,3 +272,35 @@ def test_the_title_boost_is_optional_in_the_search_body():
     clauses = query["query"]["bool"]
     assert clauses["must"] and len(clauses["should"]) == 2
     assert "minimum_should_match" not in clauses, "the boost never decides what matches"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "x" * 301 + " y",
+        "søknad om \U0004c50a\U0005b5ab tilskudd",
+        "søknad \x1c\x1b om tilskudd",
+    ],
+)
+def test_no_whole_title_term_for_input_no_title_has(typed):
+    """The case-insensitive term is built as an automaton per request: odd scripts and
+    control characters made a fuzzed query of 500 characters take over a second."""
+    from innsyn.search.query_builder import title_boost
+
+    clauses = title_boost(parse_query(typed), typed)
+    assert clauses and not any("term" in c for c in clauses)
+
+
+def test_a_query_keeps_at_most_max_terms_terms():
+    """Each term is a clause per field, and OpenSearch refuses more than 1 024 clauses:
+    a fuzzed query of words glued by punctuation made one (503 instead of an answer)."""
+    from innsyn.search.query_parser import MAX_TERMS, terms
+
+    glued = ",".join(f"ord{i}" for i in range(200))
+    node = parse_query(f"{glued} slutt")
+    assert isinstance(node, Word | And)
+    kept = terms(node)
+    assert sum(len(t.split(",")) for t in kept) <= MAX_TERMS
+    long_title = " ".join(f"ord{i}" for i in range(100))
+    assert len(terms(parse_query(long_title))) == MAX_TERMS
+    assert terms(parse_query("søknad om tilskudd")) == ["søknad", "om", "tilskudd"]
