@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from opensearchpy import OpenSearch
@@ -16,12 +17,16 @@ from opensearchpy.exceptions import (
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 
 from innsyn.config import Settings
+from innsyn.keys import secret_key
 from innsyn.kinds import JOURNALPOST
 from innsyn.public.shapes import ENTRY
 from innsyn.search.agency_names import AgencyNameLookup
-from innsyn.search.params import SearchParams, encode_cursor
-from innsyn.search.query_builder import hits_and_facets_bodies, search_body
+from innsyn.search.cursor import Cursor, CursorCodec, CursorExpired, fingerprint
+from innsyn.search.params import SearchParams
+from innsyn.search.query_builder import first_moment, hits_and_facets_bodies, search_body
 from innsyn.search.query_parser import parse_query
+
+log = logging.getLogger(__name__)
 
 
 class SearchUnavailable(RuntimeError):
@@ -60,6 +65,11 @@ def _facets(
     return out
 
 
+def cursor_codec(settings: Settings) -> CursorCodec:
+    """The codec signing this site's search cursors (key from the site's secret key)."""
+    return CursorCodec(secret_key(settings))
+
+
 def search(
     settings: Settings,
     client: OpenSearch,
@@ -67,25 +77,48 @@ def search(
     now: dt.datetime | None = None,
     facets: bool = True,
     agency_names: AgencyNameLookup | None = None,
+    cursors: CursorCodec | None = None,
 ) -> SearchResult:
     """Search journal entries; raise ``SearchUnavailable`` when OpenSearch is down.
 
     ``agency_names`` labels the agency facet (without it, the label is the agency id).
+    ``cursors`` signs and reads cursors (default: ``cursor_codec(settings)``).
+
+    Paging: the first page is read from the live index. The first request for a next
+    page opens a point in time (``INNSYN_SEARCH_CURSOR_KEEP_ALIVE``) and that page and
+    every later one are read from it, with ``search_after``: no hit of that snapshot is
+    repeated or skipped however the index changes, and the total and facets stay the
+    same. A cursor whose point in time has expired raises ``CursorExpired`` (410).
+    When OpenSearch will not open one more (``search.max_open_pit_context``), the page
+    is read from the live index instead and the next request tries again.
     """
     now = now or dt.datetime.now(dt.UTC)
     node = parse_query(params.q)
     days = settings.sensitive_retention_days
+    keep_alive = settings.search_cursor_keep_alive
     index = JOURNALPOST.alias(settings)
+    codec = cursors
+    cursor = None
+    if params.cursor:
+        codec = codec or cursor_codec(settings)
+        cursor = codec.decode(params.cursor, params)
     try:
+        if cursor is not None and cursor.pit is None:
+            cursor = replace(cursor, pit=_open_pit(client, index, keep_alive))
+        on_pit = cursor is not None and cursor.pit is not None
+        target = {} if on_pit else {"index": index}
         if facets:
-            hits_part, facets_part = hits_and_facets_bodies(node, params, now, days)
-            both = client.msearch(body=[{"index": index}, hits_part, {"index": index}, facets_part])
+            hits_part, facets_part = hits_and_facets_bodies(
+                node, params, now, days, cursor, keep_alive
+            )
+            both = client.msearch(body=[target, hits_part, target, facets_part])
             resp, counted = (_answer(r) for r in both["responses"])
         else:
-            resp = counted = client.search(
-                index=index, body=search_body(node, params, now, days, facets=False)
-            )
-    except NotFoundError:
+            body = search_body(node, params, now, days, False, True, cursor, keep_alive)
+            resp = counted = client.search(body=body, **target)
+    except NotFoundError as exc:
+        if cursor is not None and cursor.pit is not None:
+            raise CursorExpired() from exc
         return SearchResult(0, [])
     except (OpenSearchConnectionError, ConnectionTimeout) as exc:
         raise SearchUnavailable("the search index is not reachable") from exc
@@ -96,13 +129,30 @@ def search(
     hits = resp["hits"]["hits"]
     next_cursor = None
     if len(hits) == params.size and hits:
-        next_cursor = encode_cursor(hits[-1]["sort"])
+        # the point in time is not closed after the last page: asked again, a page
+        # answers the same until the snapshot expires
+        pit = None if cursor is None else resp.get("pit_id") or cursor.pit
+        after = Cursor(hits[-1]["sort"], first_moment(now, cursor), fingerprint(params), pit)
+        next_cursor = (codec or cursor_codec(settings)).encode(after)
     return SearchResult(
         total=int(counted["hits"]["total"]["value"]),
         items=[ENTRY.hit(h) for h in hits],
         facets=_facets(counted.get("aggregations", {}), agency_names),
         next_cursor=next_cursor,
     )
+
+
+def _open_pit(client: OpenSearch, index: str, keep_alive: str) -> str | None:
+    """A new point in time on ``index``; ``None`` when OpenSearch refuses to open one
+    (too many open: the page is then read from the live index)."""
+    try:
+        answer = client.create_pit(index=index, params={"keep_alive": keep_alive})
+    except (NotFoundError, OpenSearchConnectionError, ConnectionTimeout):
+        raise
+    except TransportError as exc:
+        log.warning("no point in time for paging a search, read live instead: %s", exc)
+        return None
+    return str(answer["pit_id"])
 
 
 def _answer(response: dict[str, Any]) -> dict[str, Any]:
