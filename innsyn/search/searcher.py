@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,8 +27,12 @@ from innsyn.search.cursor import Cursor, CursorCodec, CursorExpired, fingerprint
 from innsyn.search.params import SearchParams
 from innsyn.search.query_builder import first_moment, hits_and_facets_bodies, search_body
 from innsyn.search.query_parser import parse_query
+from innsyn.search.snapshots import OPENED
 
 log = logging.getLogger(__name__)
+WARN_EVERY = 60.0
+"""Seconds between two warnings that OpenSearch opened no point in time."""
+_warned_at = -WARN_EVERY
 
 
 class SearchUnavailable(RuntimeError):
@@ -102,20 +108,14 @@ def search(
     if params.cursor:
         codec = codec or cursor_codec(settings)
         cursor = codec.decode(params.cursor, params)
-    try:
-        if cursor is not None and cursor.pit is None:
-            cursor = replace(cursor, pit=_open_pit(client, index, keep_alive))
-        on_pit = cursor is not None and cursor.pit is not None
-        target = {} if on_pit else {"index": index}
+
+    def bodies(at: Cursor | None) -> list[dict[str, Any]]:
         if facets:
-            hits_part, facets_part = hits_and_facets_bodies(
-                node, params, now, days, cursor, keep_alive
-            )
-            both = client.msearch(body=[target, hits_part, target, facets_part])
-            resp, counted = (_answer(r) for r in both["responses"])
-        else:
-            body = search_body(node, params, now, days, False, True, cursor, keep_alive)
-            resp = counted = client.search(body=body, **target)
+            return list(hits_and_facets_bodies(node, params, now, days, at, keep_alive))
+        return [search_body(node, params, now, days, False, True, at, keep_alive)]
+
+    try:
+        resp, counted, cursor = _fetch(client, index, params, cursor, keep_alive, bodies)
     except NotFoundError as exc:
         if cursor is not None and cursor.pit is not None:
             raise CursorExpired() from exc
@@ -142,6 +142,55 @@ def search(
     )
 
 
+Bodies = Callable[[Cursor | None], list[dict[str, Any]]]
+
+
+def _fetch(
+    client: OpenSearch,
+    index: str,
+    params: SearchParams,
+    cursor: Cursor | None,
+    keep_alive: str,
+    bodies: Bodies,
+) -> tuple[dict[str, Any], dict[str, Any], Cursor | None]:
+    """The hits and the total-and-facets answers (one answer when ``bodies`` makes one
+    body), and the cursor they were read at: a first-page cursor gets the point in time
+    opened (or reused) for it, if OpenSearch gives one."""
+    if cursor is None or cursor.pit is not None or params.cursor is None:
+        return (*_run(client, index, bodies(cursor), cursor), cursor)
+    token = params.cursor
+    pit = OPENED.get(token)
+    if pit is not None:
+        try:
+            at = replace(cursor, pit=pit)
+            return (*_run(client, index, bodies(at), at), at)
+        except NotFoundError:
+            OPENED.drop(token)
+    pit = _open_pit(client, index, keep_alive)
+    if pit is not None:
+        OPENED.put(token, pit, keep_alive)
+    at = replace(cursor, pit=pit)
+    try:
+        return (*_run(client, index, bodies(at), at), at)
+    except NotFoundError:
+        OPENED.drop(token)
+        raise
+
+
+def _run(
+    client: OpenSearch, index: str, bodies: list[dict[str, Any]], at: Cursor | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Send the bodies (two as one ``_msearch``), to the point in time of ``at`` if it
+    has one, else to ``index``."""
+    target = {} if at is not None and at.pit is not None else {"index": index}
+    if len(bodies) == 1:
+        answer: dict[str, Any] = client.search(body=bodies[0], **target)
+        return answer, answer
+    both = client.msearch(body=[part for body in bodies for part in (target, body)])
+    hits, counted = (_answer(r) for r in both["responses"])
+    return hits, counted
+
+
 def _open_pit(client: OpenSearch, index: str, keep_alive: str) -> str | None:
     """A new point in time on ``index``; ``None`` when OpenSearch refuses to open one
     (too many open: the page is then read from the live index)."""
@@ -150,7 +199,10 @@ def _open_pit(client: OpenSearch, index: str, keep_alive: str) -> str | None:
     except (NotFoundError, OpenSearchConnectionError, ConnectionTimeout):
         raise
     except TransportError as exc:
-        log.warning("no point in time for paging a search, read live instead: %s", exc)
+        global _warned_at
+        if time.monotonic() - _warned_at > WARN_EVERY:
+            _warned_at = time.monotonic()
+            log.warning("no point in time for paging a search, read live instead: %s", exc)
         return None
     return str(answer["pit_id"])
 

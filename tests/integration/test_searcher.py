@@ -11,7 +11,7 @@ from opensearchpy.exceptions import RequestError
 
 from innsyn.indexing.indexer import catch_up
 from innsyn.indexing.names import alias_name
-from innsyn.search.cursor import Cursor, fingerprint
+from innsyn.search.cursor import Cursor, CursorExpired, fingerprint
 from innsyn.search.params import SearchParams
 from innsyn.search.searcher import cursor_codec, search
 from innsyn.search_client import make_client
@@ -72,3 +72,24 @@ def test_missing_index_is_empty_and_a_bad_request_is_raised(indexed):
     bad.cursor = cursor_codec(indexed).encode(forged)
     with pytest.raises(RequestError):
         search(indexed, client, bad)
+
+
+def test_page_two_asked_again_reads_the_same_snapshot_and_survives_its_loss(indexed):
+    client = make_client(indexed)
+    params = SearchParams(q="byggesak", size=5, sort="date_asc")
+    first = search(indexed, client, params)
+    codec = cursor_codec(indexed)
+    second = SearchParams(q="byggesak", size=5, sort="date_asc", cursor=first.next_cursor)
+    a, b = search(indexed, client, second), search(indexed, client, second)
+    assert a.items == b.items and a.next_cursor and b.next_cursor
+    pit = codec.decode(a.next_cursor, second).pit
+    assert pit and codec.decode(b.next_cursor, second).pit == pit
+    client.delete_pit(body={"pit_id": [pit]})
+    # a first-page cursor never expires: its snapshot is opened again
+    c = search(indexed, client, second)
+    assert c.items == a.items and c.next_cursor
+    assert codec.decode(c.next_cursor, second).pit not in (None, pit)
+    # a later page's cursor does: its snapshot is what it pages through
+    third = SearchParams(q="byggesak", size=5, sort="date_asc", cursor=a.next_cursor)
+    with pytest.raises(CursorExpired):
+        search(indexed, client, third)
