@@ -27,7 +27,7 @@ from innsyn.search.cursor import Cursor, CursorCodec, CursorExpired, fingerprint
 from innsyn.search.params import SearchParams
 from innsyn.search.query_builder import first_moment, hits_and_facets_bodies, search_body
 from innsyn.search.query_parser import parse_query
-from innsyn.search.snapshots import OPENED
+from innsyn.search.snapshots import COUNTED, OPENED
 
 log = logging.getLogger(__name__)
 WARN_EVERY = 60.0
@@ -181,13 +181,23 @@ def _run(
     client: OpenSearch, index: str, bodies: list[dict[str, Any]], at: Cursor | None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Send the bodies (two as one ``_msearch``), to the point in time of ``at`` if it
-    has one, else to ``index``."""
+    has one, else to ``index``; on a point in time the total and facets are counted once
+    (``COUNTED``)."""
     target = {} if at is not None and at.pit is not None else {"index": index}
     if len(bodies) == 1:
         answer: dict[str, Any] = client.search(body=bodies[0], **target)
         return answer, answer
+    key = None
+    if at is not None and at.pit is not None:
+        key = (at.pit, at.search, at.started.isoformat())
+        counted = COUNTED.get(key)
+        if counted is not None:
+            hits: dict[str, Any] = client.search(body=bodies[0])
+            return hits, counted
     both = client.msearch(body=[part for body in bodies for part in (target, body)])
     hits, counted = (_answer(r) for r in both["responses"])
+    if key is not None:
+        COUNTED.put(key, counted)
     return hits, counted
 
 

@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from typing import Any
 
 MAX_ENTRIES = 2048
 _UNITS = {"s": 1, "m": 60, "h": 3600}
@@ -59,3 +60,32 @@ class Snapshots:
 
 OPENED = Snapshots()
 """This process's points in time opened for first-page cursors."""
+
+
+class Counts:
+    """Total and facets (the answer of the size-0 part) of a search in one snapshot: the
+    same for every page read from it, so counted once per worker. (OpenSearch's request
+    cache does not serve searches on a point in time.) Bounded, least recently used out."""
+
+    def __init__(self, max_entries: int = 512) -> None:
+        self._entries: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+        with self._lock:
+            answer = self._entries.get(key)
+            if answer is not None:
+                self._entries.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple[str, ...], answer: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries[key] = answer
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+
+COUNTED = Counts()
+"""This process's totals and facets per snapshot and search."""

@@ -93,3 +93,24 @@ def test_page_two_asked_again_reads_the_same_snapshot_and_survives_its_loss(inde
     third = SearchParams(q="byggesak", size=5, sort="date_asc", cursor=a.next_cursor)
     with pytest.raises(CursorExpired):
         search(indexed, client, third)
+
+
+def test_a_snapshots_total_and_facets_are_counted_once(indexed):
+    client = make_client(indexed)
+    counted = []
+    msearch = client.msearch
+
+    def spy(*args, **kwargs):
+        counted.append(1)
+        return msearch(*args, **kwargs)
+
+    client.msearch = spy  # type: ignore[method-assign]
+    params = SearchParams(q="byggesak", size=5)
+    pages = [search(indexed, client, params)]
+    for _ in range(3):
+        params = SearchParams(q="byggesak", size=5, cursor=pages[-1].next_cursor)
+        pages.append(search(indexed, client, params))
+    assert len(counted) == 2, "the first page, then the snapshot's first page only"
+    assert all((p.total, p.facets) == (25, pages[0].facets) for p in pages)
+    ids = [i["id"] for p in pages for i in p.items]
+    assert len(ids) == len(set(ids)) == 20
