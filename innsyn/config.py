@@ -215,6 +215,14 @@ class Settings(BaseSettings):
     max_query_length: int = Field(
         default=500, description="Longest accepted search query (characters); longer is 413."
     )
+    search_cursor_keep_alive: str = Field(
+        default="10m",
+        pattern=r"^[1-9][0-9]{0,4}[smh]$",
+        description="How long the snapshot (OpenSearch point in time) that pages 2 and on "
+        "of a search are read from is kept after each page (OpenSearch time units: 90s, "
+        "10m, 1h; at most OpenSearch's point_in_time.max_keep_alive, 24h by default). A "
+        "cursor used after that answers 410 cursor_expired: start again from page one.",
+    )
     harvest_commit_every: int = Field(
         default=1000,
         description="Records per database commit during a harvest (what a crash can cost "

@@ -40,7 +40,13 @@ def cors(resp: Any) -> Any:
 def api_search() -> ResponseReturnValue:
     svc = resources()
     params = parse_params(request.args, svc.settings.max_query_length)
-    result = search(svc.settings, svc.opensearch, params, agency_names=svc.agency_names)
+    result = search(
+        svc.settings,
+        svc.opensearch,
+        params,
+        agency_names=svc.agency_names,
+        cursors=svc.cursors,
+    )
     return jsonify(
         {
             "total": result.total,

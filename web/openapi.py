@@ -39,6 +39,7 @@ def _get(
                 },
                 "400": _ERROR,
                 "404": _ERROR,
+                **({"410": _ERROR} if any(p["name"] == "cursor" for p in params) else {}),
                 "413": _ERROR,
                 "429": _ERROR,
                 "503": _ERROR,
@@ -87,7 +88,19 @@ SEARCH_PARAMS = [
     _param("period", "Preset on journaldato.", {"type": "string", "enum": ["7d", "30d", "1y"]}),
     _param("sort", "Order.", {"type": "string", "enum": ["relevance", "date_desc", "date_asc"]}),
     _param("size", "Results per page (1–100).", {"type": "integer", "minimum": 1, "maximum": 100}),
-    _param("cursor", "Opaque cursor from next_cursor of the previous page."),
+    _param(
+        "cursor",
+        "Opaque, signed cursor from next_cursor of the previous page, with the same q, "
+        "filters and sort (size may change). The first page is read from the live index; "
+        "the request for page two opens a snapshot of the index and it and every later "
+        "page are read from it: however the index changes meanwhile, no hit of the "
+        "snapshot is repeated or skipped and total and facets stay the same, also past "
+        "10 000 hits. The snapshot is kept for INNSYN_SEARCH_CURSOR_KEEP_ALIVE (10 "
+        "minutes) after each page; a cursor used later answers 410 cursor_expired: start "
+        "again from the first page. A cursor not issued by this site, or for another "
+        "search, answers 400.",
+        {"type": "string", "maxLength": 4096, "pattern": "^[A-Za-z0-9_.-]+$"},
+    ),
 ]
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from innsyn.search.agency_names import AgencyNames
+    from innsyn.search.cursor import CursorCodec
     from innsyn.store.blobs import BlobStore
 
 
@@ -47,6 +48,12 @@ class Resources:
         from innsyn.search.agency_names import AgencyNames
 
         return AgencyNames(self.sessions)
+
+    @cached_property
+    def cursors(self) -> CursorCodec:
+        from innsyn.search.searcher import cursor_codec
+
+        return cursor_codec(self.settings)
 
     @cached_property
     def blobs(self) -> BlobStore:

@@ -45,7 +45,13 @@ def link_with(**changes: Any) -> str:
 def search_page() -> ResponseReturnValue:
     svc = resources()
     params = parse_params(request.args, svc.settings.max_query_length)
-    result = search(svc.settings, svc.opensearch, params, agency_names=svc.agency_names)
+    result = search(
+        svc.settings,
+        svc.opensearch,
+        params,
+        agency_names=svc.agency_names,
+        cursors=svc.cursors,
+    )
     feed = url_for("ui.feed") + "?" + _query_string()
     return render_template(
         "search.html", params=params, result=result, feed_url=feed, periods=list(PERIODS)
@@ -70,7 +76,7 @@ def enhet_page(enhet_id: str) -> ResponseReturnValue:
     with svc.sessions() as session:
         enhet, _ = enhet_or_404(session, enhet_id)
         params = SearchParams(enhet=[enhet_id], sort="date_desc", size=50)
-        result = search(svc.settings, svc.opensearch, params, facets=False)
+        result = search(svc.settings, svc.opensearch, params, facets=False, cursors=svc.cursors)
         return render_template(
             "enhet.html",
             enhet=enhet,
@@ -160,7 +166,7 @@ def feed() -> ResponseReturnValue:
     params.sort = "date_desc"
     params.size = 50
     params.cursor = None
-    result = search(svc.settings, svc.opensearch, params, facets=False)
+    result = search(svc.settings, svc.opensearch, params, facets=False, cursors=svc.cursors)
     title = f"Innsyn: {params.q}" if params.q else "Innsyn: nye journalposter"
     return Response(
         _atom(result, request.url, title), mimetype="application/atom+xml; charset=utf-8"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +19,8 @@ DATE_FIELDS = {
     "publisertdato": "publisert_dato",
 }
 MAX_SIZE = 100
+MAX_CURSOR_CHARS = 4096
+_CURSOR_TEXT = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 class ParamError(ValueError):
@@ -46,7 +47,8 @@ class SearchParams:
     period: str | None = None
     sort: str = "relevance"
     size: int = 20
-    cursor: list[Any] | None = None
+    cursor: str | None = None
+    """The cursor as sent (``innsyn.search.cursor`` reads it)."""
 
 
 def _date(args: Any, name: str) -> dt.date | None:
@@ -65,33 +67,6 @@ def bounded_int(text: str, lo: int, hi: int) -> int | None:
         return None
     number = int(text)
     return number if lo <= number <= hi else None
-
-
-def encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-def _sort_value(value: Any) -> bool:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    return number and -(2**63) <= value < 2**63
-
-
-def decode_cursor(text: str, sort: str = "relevance") -> list[Any]:
-    """The sort values in a cursor issued for ``sort``: numbers (score, date), then the id."""
-    try:
-        padded = text + "=" * (-len(text) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError) as exc:
-        raise ParamError("cursor", "cursor is not one this API returned") from exc
-    expected = 3 if sort == "relevance" else 2
-    if (
-        not isinstance(values, list)
-        or len(values) != expected
-        or not isinstance(values[-1], str)
-        or not all(_sort_value(v) for v in values[:-1])
-    ):
-        raise ParamError("cursor", "cursor is not one this API returned for this sort")
-    return values
 
 
 def parse_params(args: Any, max_query_length: int) -> SearchParams:
@@ -151,6 +126,9 @@ def parse_params(args: Any, max_query_length: int) -> SearchParams:
     if number is None:
         raise ParamError("size", f"size must be a number from 1 to {MAX_SIZE}")
     params.size = number
-    if first.get("cursor"):
-        params.cursor = decode_cursor(first["cursor"], params.sort)
+    cursor = first.get("cursor") or ""
+    if cursor:
+        if len(cursor) > MAX_CURSOR_CHARS or not _CURSOR_TEXT.fullmatch(cursor):
+            raise ParamError("cursor", "cursor is not one this API returned")
+        params.cursor = cursor
     return params

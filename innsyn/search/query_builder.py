@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from innsyn.public.shapes import ENTRY
+from innsyn.search.cursor import Cursor
 from innsyn.search.params import PERIODS, SearchParams
 from innsyn.search.query_parser import (
     And,
@@ -48,6 +49,7 @@ HIDDEN_SOURCE = ["dokument_tekst", "offentlig_tittel_sensitiv", "korrespondansep
 # What a search hit shows (the HIT fields of ``innsyn.public.shapes.ENTRY``); nothing
 # else is fetched.
 RESULT_FIELDS = ENTRY.hit_source
+DEFAULT_KEEP_ALIVE = "10m"
 
 
 def _minute_down(t: dt.datetime) -> dt.datetime:
@@ -334,6 +336,26 @@ def _matching(
     return {"bool": out}
 
 
+def first_moment(now: dt.datetime, cursor: Cursor | None) -> dt.datetime:
+    """The moment a search's query is built for: its first page's (from the cursor), so
+    every page has the same embargo filter, date decay and period; never later than
+    ``now``. The sensitive-variant window always follows ``now``: a long paging session
+    never keeps a name searchable past its retention period."""
+    return min(cursor.started, now) if cursor is not None else now
+
+
+def _query_for(
+    node: Node | None,
+    params: SearchParams,
+    now: dt.datetime,
+    retention_days: int,
+    cursor: Cursor | None,
+) -> tuple[dict[str, Any], dt.datetime]:
+    """The matching query and the moment it was built for (``first_moment``)."""
+    moment = first_moment(now, cursor)
+    return _matching(node, params, moment, retention_start(now, retention_days)), moment
+
+
 def search_body(
     node: Node | None,
     params: SearchParams,
@@ -341,10 +363,22 @@ def search_body(
     retention_days: int,
     facets: bool = True,
     total: bool = True,
+    cursor: Cursor | None = None,
+    keep_alive: str = DEFAULT_KEEP_ALIVE,
 ) -> dict[str, Any]:
-    """The complete search request body (``total``: count every match exactly)."""
-    since = retention_start(now, retention_days)
-    return _search_body(_matching(node, params, now, since), node, params, now, facets, total)
+    """The complete search request body (``total``: count every match exactly); a page
+    after ``cursor``, read from its point in time when it has one."""
+    query, moment = _query_for(node, params, now, retention_days, cursor)
+    body = _search_body(query, node, params, moment, facets, total, cursor)
+    return on_pit(body, cursor, keep_alive)
+
+
+def on_pit(body: dict[str, Any], cursor: Cursor | None, keep_alive: str) -> dict[str, Any]:
+    """``body`` reading the cursor's point in time (if it has one), keeping it alive for
+    ``keep_alive`` more; such a request names no index."""
+    if cursor is None or cursor.pit is None:
+        return body
+    return {**body, "pit": {"id": cursor.pit, "keep_alive": keep_alive}}
 
 
 def _search_body(
@@ -354,6 +388,7 @@ def _search_body(
     now: dt.datetime,
     facets: bool,
     total: bool,
+    cursor: Cursor | None,
 ) -> dict[str, Any]:
     """``search_body`` around the already built matching ``query``."""
     if params.sort == "relevance" and node is not None:
@@ -387,8 +422,8 @@ def _search_body(
         body["highlight"] = HIGHLIGHT
     if facets:
         body["aggs"] = AGGREGATIONS
-    if params.cursor:
-        body["search_after"] = params.cursor
+    if cursor is not None:
+        body["search_after"] = cursor.after
     return body
 
 
@@ -397,7 +432,12 @@ def _facets_body(query: dict[str, Any]) -> dict[str, Any]:
 
 
 def facets_body(
-    node: Node | None, params: SearchParams, now: dt.datetime, retention_days: int
+    node: Node | None,
+    params: SearchParams,
+    now: dt.datetime,
+    retention_days: int,
+    cursor: Cursor | None = None,
+    keep_alive: str = DEFAULT_KEEP_ALIVE,
 ) -> dict[str, Any]:
     """The exact total and the facets of a search, without hits or scores.
 
@@ -405,19 +445,24 @@ def facets_body(
     minute, for everyone making the same search within that minute: as a request of
     size 0 it is answered from OpenSearch's shard request cache after the first time
     (until the index changes). Counting every match is what makes a search over a large
-    index slow, so the hits are then asked for without it.
+    index slow, so the hits are then asked for without it. On a point in time (pages
+    after the first) it is counted in that snapshot, the same for each of its pages.
     """
-    since = retention_start(now, retention_days)
-    return _facets_body(_matching(node, params, now, since))
+    query, _ = _query_for(node, params, now, retention_days, cursor)
+    return on_pit(_facets_body(query), cursor, keep_alive)
 
 
 def hits_and_facets_bodies(
-    node: Node | None, params: SearchParams, now: dt.datetime, retention_days: int
+    node: Node | None,
+    params: SearchParams,
+    now: dt.datetime,
+    retention_days: int,
+    cursor: Cursor | None = None,
+    keep_alive: str = DEFAULT_KEEP_ALIVE,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``search_body(..., facets=False, total=False)`` and ``facets_body(...)``, equal to
     what those give, with the matching query (words, filters, visibility) built once
     and shared by both (a search's two parts are sent together, as one ``_msearch``)."""
-    since = retention_start(now, retention_days)
-    query = _matching(node, params, now, since)
-    hits = _search_body(query, node, params, now, facets=False, total=False)
-    return hits, _facets_body(query)
+    query, moment = _query_for(node, params, now, retention_days, cursor)
+    hits = _search_body(query, node, params, moment, False, False, cursor)
+    return on_pit(hits, cursor, keep_alive), on_pit(_facets_body(query), cursor, keep_alive)

@@ -368,12 +368,16 @@ def test_api_answers_are_byte_for_byte_those_of_the_default_json_and_client(site
         out = []
         for url in urls:
             resp = site.get(url)
+            # a cursor holds its moment and snapshot: it differs from one run to the next
+            data = re.sub(rb'"next_cursor":"[^"]+"', b'"next_cursor":"~"', resp.data)
             headers = [
                 (k, v)
                 for k, v in resp.headers
-                if not k.startswith("X-RateLimit") and k not in ("Retry-After", "Date")
+                if not k.startswith("X-RateLimit")
+                and k not in ("Retry-After", "Date")
+                and (k != "Content-Length" or data == resp.data)
             ]
-            out.append((resp.status_code, headers, resp.data))
+            out.append((resp.status_code, headers, data))
         return out
 
     ours = answers()
