@@ -7,13 +7,20 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, has_request_context, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
-from innsyn.search.params import PERIODS, SearchParams, parse_params
+from innsyn.search.params import (
+    PERIODS,
+    ParamError,
+    SearchParams,
+    decode_cursor,
+    parse_params,
+)
 from innsyn.search.query_parser import parse_query, terms
 from innsyn.search.searcher import SearchResult, search
+from web.i18n import DATE_FILTERS, current_language, param_error_text, translate
 from web.loaders import (
     document_or_404,
     document_text,
@@ -26,9 +33,39 @@ from web.resources import resources
 
 bp = Blueprint("ui", __name__)
 
+PAGE_SIZE = 50
+"""Entries on one page of an agency."""
 
-def _query_string(**changes: Any) -> str:
-    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes and k != "cursor"]
+UNLOCALISED = frozenset({"ui.dokument_original"})
+"""Pages of the interface that are not in a language (the original file)."""
+
+
+@bp.app_url_defaults
+def add_language(endpoint: str, values: dict[str, Any]) -> None:
+    """Every link to a page of the interface (and to the API's page) carries the
+    request's language, so the address alone keeps the language chosen."""
+    if not has_request_context() or endpoint in UNLOCALISED:
+        return
+    if endpoint.startswith("ui.") or endpoint == "api.api_docs":
+        values.setdefault("lang", current_language())
+
+
+@bp.after_request
+def _vary_by_language(resp: Response) -> Response:
+    if "lang" not in request.args:
+        resp.vary.add("Accept-Language")
+    return resp
+
+
+def _query_string(keep_cursor: bool = False, **changes: Any) -> str:
+    """The request's parameters with ``changes`` (``None`` removes one), the cursor
+    dropped unless ``keep_cursor``, and the language always."""
+    changes.setdefault("lang", current_language())
+    args = [
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k not in changes and (keep_cursor or k != "cursor")
+    ]
     for key, value in changes.items():
         if value is not None:
             args.append((key, value))
@@ -37,18 +74,45 @@ def _query_string(**changes: Any) -> str:
 
 @bp.app_template_global()
 def link_with(**changes: Any) -> str:
-    """The current search URL with some parameters changed."""
+    """The current page's URL with some parameters changed (back to its first page)."""
     return f"{request.path}?{_query_string(**changes)}"
+
+
+@bp.app_template_global()
+def in_language(lang: str) -> str:
+    """The current page, this very page of it, in ``lang``."""
+    return f"{request.path}?{_query_string(keep_cursor=True, lang=lang)}"
 
 
 @bp.get("/")
 def search_page() -> ResponseReturnValue:
     svc = resources()
-    params = parse_params(request.args, svc.settings.max_query_length)
+    feed = url_for("ui.feed", lang=None) + "?" + _query_string()
+    try:
+        params = parse_params(request.args, svc.settings.max_query_length)
+    except ParamError as exc:
+        fallback = SearchParams(q=(request.args.get("q") or "").strip())
+        page = render_template(
+            "search.html",
+            params=fallback,
+            result=None,
+            error=param_error_text(exc),
+            error_param=exc.param,
+            feed_url=feed,
+            periods=list(PERIODS),
+            date_filters=DATE_FILTERS,
+        )
+        return page, exc.status
     result = search(svc.settings, svc.opensearch, params, agency_names=svc.agency_names)
-    feed = url_for("ui.feed") + "?" + _query_string()
     return render_template(
-        "search.html", params=params, result=result, feed_url=feed, periods=list(PERIODS)
+        "search.html",
+        params=params,
+        result=result,
+        error=None,
+        error_param=None,
+        feed_url=feed,
+        periods=list(PERIODS),
+        date_filters=DATE_FILTERS,
     )
 
 
@@ -69,12 +133,19 @@ def enhet_page(enhet_id: str) -> ResponseReturnValue:
     svc = resources()
     with svc.sessions() as session:
         enhet, _ = enhet_or_404(session, enhet_id)
-        params = SearchParams(enhet=[enhet_id], sort="date_desc", size=50)
+        cursor = request.args.get("cursor")
+        params = SearchParams(
+            enhet=[enhet_id],
+            sort="date_desc",
+            size=PAGE_SIZE,
+            cursor=decode_cursor(cursor, "date_desc") if cursor else None,
+        )
         result = search(svc.settings, svc.opensearch, params, facets=False)
         return render_template(
             "enhet.html",
             enhet=enhet,
             result=result,
+            paged=bool(cursor),
             children=sorted(enhet.children, key=lambda c: c.navn),
         )
 
@@ -122,12 +193,13 @@ def xml_escape(text: str) -> str:
     return escape(_NOT_XML.sub("", text), {'"': "&quot;"})
 
 
-def _atom(result: SearchResult, self_url: str, title: str) -> str:
+def _atom(result: SearchResult, self_url: str, title: str, lang: str) -> str:
+    screened = f"({translate('title_screened').lower()})"
     updated = dt.datetime.now(dt.UTC).isoformat()
     entries = []
     for item in result.items:
         link = url_for("ui.journalpost_page", jp_id=item["id"], _external=True)
-        name = item["offentlig_tittel"] or "(tittel skjermet)"
+        name = item["offentlig_tittel"] or screened
         summary = " · ".join(
             str(x)
             for x in (
@@ -145,7 +217,7 @@ def _atom(result: SearchResult, self_url: str, title: str) -> str:
         )
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
-        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">'
         f"<id>{xml_escape(self_url)}</id><title>{xml_escape(title)}</title>"
         f'<updated>{updated}</updated><link rel="self" href="{xml_escape(self_url)}"/>'
         + "".join(entries)
@@ -161,7 +233,8 @@ def feed() -> ResponseReturnValue:
     params.size = 50
     params.cursor = None
     result = search(svc.settings, svc.opensearch, params, facets=False)
-    title = f"Innsyn: {params.q}" if params.q else "Innsyn: nye journalposter"
+    title = f"Innsyn: {params.q}" if params.q else f"Innsyn: {translate('feed_new')}"
     return Response(
-        _atom(result, request.url, title), mimetype="application/atom+xml; charset=utf-8"
+        _atom(result, request.url, title, current_language()),
+        mimetype="application/atom+xml; charset=utf-8",
     )
