@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
@@ -127,6 +127,7 @@ def _handle_error(exc: Exception) -> ResponseReturnValue:
             return api_error(500, "internal_error", "an unexpected error occurred")
         return resp
     if isinstance(exc, ParamError):
+        g.refused_params = {exc.param}  # not repeated in the page's links
         return (
             render_template("error.html", status=exc.status, message=param_error_text(exc)),
             exc.status,

@@ -7,7 +7,15 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, has_request_context, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
@@ -59,12 +67,14 @@ def _vary_by_language(resp: Response) -> Response:
 
 def _query_string(keep_cursor: bool = False, **changes: Any) -> str:
     """The request's parameters with ``changes`` (``None`` removes one), the cursor
-    dropped unless ``keep_cursor``, and the language always."""
+    dropped unless ``keep_cursor``, a refused parameter dropped (a query holding a
+    fødselsnummer is not repeated in the page's links), and the language always."""
     changes.setdefault("lang", current_language())
+    refused = g.get("refused_params", ())
     args = [
         (k, v)
         for k, v in request.args.items(multi=True)
-        if k not in changes and (keep_cursor or k != "cursor")
+        if k not in changes and k not in refused and (keep_cursor or k != "cursor")
     ]
     for key, value in changes.items():
         if value is not None:
@@ -86,34 +96,44 @@ def in_language(lang: str) -> str:
 
 @bp.get("/")
 def search_page() -> ResponseReturnValue:
+    """The search; a bad parameter shows the form again with what is wrong (400)."""
     svc = resources()
-    feed = url_for("ui.feed", lang=None) + "?" + _query_string()
+    error: ParamError | None = None
     try:
         params = parse_params(request.args, svc.settings.max_query_length)
     except ParamError as exc:
-        fallback = SearchParams(q=(request.args.get("q") or "").strip())
-        page = render_template(
+        error = exc
+        g.refused_params = {exc.param}
+        params = _params_without(exc.param, svc.settings.max_query_length)
+    page = {
+        "feed_url": url_for("ui.feed", lang=None) + "?" + _query_string(),
+        "periods": list(PERIODS),
+        "date_filters": DATE_FILTERS,
+    }
+    if error is not None:
+        message = param_error_text(error)
+        return render_template(
             "search.html",
-            params=fallback,
+            params=params,
             result=None,
-            error=param_error_text(exc),
-            error_param=exc.param,
-            feed_url=feed,
-            periods=list(PERIODS),
-            date_filters=DATE_FILTERS,
-        )
-        return page, exc.status
+            error=message,
+            error_param=error.param,
+            **page,
+        ), error.status
     result = search(svc.settings, svc.opensearch, params, agency_names=svc.agency_names)
     return render_template(
-        "search.html",
-        params=params,
-        result=result,
-        error=None,
-        error_param=None,
-        feed_url=feed,
-        periods=list(PERIODS),
-        date_filters=DATE_FILTERS,
+        "search.html", params=params, result=result, error=None, error_param=None, **page
     )
+
+
+def _params_without(bad: str, max_query_length: int) -> SearchParams:
+    """The request's search without its bad parameter, to fill the form in again."""
+    args = request.args.copy()
+    args.poplist(bad)
+    try:
+        return parse_params(args, max_query_length)
+    except ParamError:
+        return SearchParams()
 
 
 @bp.get("/journalpost/<jp_id>")

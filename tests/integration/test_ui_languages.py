@@ -264,12 +264,27 @@ def test_paging_keeps_the_date_filter(site):
     ],
 )
 def test_a_bad_date_is_a_clear_message_in_the_form(site, lang, message):
-    resp = site.get("/", query_string={"journaldato_from": "31.05.2024", "q": "x", "lang": lang})
+    args = {"journaldato_from": "31.05.2024", "q": "x", "journalposttype": "U", "lang": lang}
+    resp = site.get("/", query_string=args)
     assert resp.status_code == 400
     html = resp.get_data(as_text=True)
     assert message in html
     assert re.search(r'name="journaldato_from" type="date" value="31.05.2024" aria-invalid', html)
-    assert 'value="x"' in html, "the query is kept"
+    assert 'value="x"' in html and '<option value="U" selected>' in html, "the rest is kept"
+
+
+def test_a_refused_query_is_not_shown_back(site):
+    """A query holding a fødselsnummer is refused in the page's language, and the number
+    is not put back in the search box."""
+    from stdnum.no import fodselsnummer
+
+    valid = next(n for i in range(10000) if fodselsnummer.is_valid(n := f"0101901{i:04d}"))
+    resp = site.get("/", query_string={"q": f"søknad {valid}", "lang": "nn"})
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert "Søket inneheld eit fødselsnummer" in html and valid not in html
+    feed = site.get("/feed.atom", query_string={"q": valid, "lang": "nn"})
+    assert feed.status_code == 400 and valid not in feed.get_data(as_text=True)
 
 
 def test_reversed_dates_name_both_fields(site):
