@@ -15,11 +15,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from stdnum.no import fodselsnummer
 
-from innsyn.harvest.records import SkjermingRecord
+from innsyn.harvest.records import JournalpostRecord, SaksmappeRecord, SkjermingRecord
 
 _PART_WORDS = ("korrespondanse", "navn", "avsender", "mottaker", "adresse")
 _FIELD_WORDS = ("tittel", "korrespondanse", "navn", "avsender", "mottaker", "beskrivelse")
@@ -109,12 +110,16 @@ def publication_date(
     stated: dt.datetime | None, harvested_at: dt.datetime
 ) -> tuple[dt.datetime | None, bool]:
     """The publication date to store for a record whose source states ``stated``, and
-    whether it was clamped: a date after the harvest time becomes the harvest time.
+    whether it was clamped: a date after the harvest time becomes the harvest time, and
+    so does no date at all (the record is published here when first harvested; a record
+    stored before keeps its date, ``keep_first_seen``).
 
     The publication date opens the window in which names in the sensitive variants are
     shown (``public.shapes.Moment.in_retention``); a source stating a future date would
     keep them shown longer than the window allows."""
-    if stated is not None and stated > harvested_at:
+    if stated is None:
+        return harvested_at, False
+    if stated > harvested_at:
         return harvested_at, True
     return stated, False
 
@@ -128,6 +133,42 @@ def keep_earlier_publication(
     new = values.get("publisert_dato")
     if stored is not None and stated is not None and new is not None and stated > new:
         values["publisert_dato"] = min(stored, new)
+
+
+R = TypeVar("R", SaksmappeRecord, JournalpostRecord)
+
+
+def without_unwindowed_names(rec: R) -> R:
+    """``rec`` without its sensitive variants (titles and correspondents with personal
+    names) when its source states no publication date (OEP, and eInnsyn JSON-LD without
+    ``publisertDato``): their retention window has no start the source vouches for; the
+    date stored instead (the harvest time) says when Innsyn published the record, not
+    when its agency did, and would open the window anew for names published long ago."""
+    if rec.publisert_dato is not None:
+        return rec
+    if isinstance(rec, SaksmappeRecord):
+        return replace(rec, offentlig_tittel_sensitiv=None)
+    return replace(
+        rec,
+        offentlig_tittel_sensitiv=None,
+        korrespondanseparter=[replace(p, navn_sensitiv=None) for p in rec.korrespondanseparter],
+        dokumenter=[replace(d, tittel_sensitiv=None) for d in rec.dokumenter],
+    )
+
+
+def keep_first_seen(
+    values: dict[str, Any],
+    stored: dt.datetime | None,
+    first_stored: dt.datetime | None,
+    stated: dt.datetime | None,
+) -> None:
+    """Keep the publication date a record got when first stored, when its source states
+    none (Noark 5 XML, N5WS and OEP mostly do not): the harvest time of that first store,
+    or for a record stored before every record got one, the time it was first stored
+    (``first_stored``). Set anew at every harvest, it would restart the window in which
+    names in the sensitive variants are shown."""
+    if stated is None:
+        values["publisert_dato"] = stored or first_stored or values.get("publisert_dato")
 
 
 REDACTED_VARIANTS = frozenset(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from web import admin, admin_api, api, health, views
-    from web.i18n import current_language, translate
+    from web.i18n import LANGUAGE_NAMES, TEXTS, current_language, translate
 
     csrf = CSRFProtect(app)
     limiter = Limiter(get_remote_address, app=app)
@@ -99,7 +99,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
-        return {"t": translate, "lang": current_language()}
+        return {
+            "t": translate,
+            "lang": current_language(),
+            "languages": LANGUAGE_NAMES,
+            "texts": TEXTS,
+        }
 
     @app.after_request
     def _security_headers(resp: Any) -> Any:
@@ -113,7 +118,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _handle_error(exc: Exception) -> ResponseReturnValue:
     from web.errors import api_error, from_exception, is_api
-    from web.i18n import translate
+    from web.i18n import param_error_text, translate
 
     if is_api():
         resp = from_exception(exc)
@@ -122,7 +127,11 @@ def _handle_error(exc: Exception) -> ResponseReturnValue:
             return api_error(500, "internal_error", "an unexpected error occurred")
         return resp
     if isinstance(exc, ParamError):
-        return render_template("error.html", status=exc.status, message=str(exc)), exc.status
+        g.refused_params = {exc.param}  # not repeated in the page's links
+        return (
+            render_template("error.html", status=exc.status, message=param_error_text(exc)),
+            exc.status,
+        )
     if isinstance(exc, SearchUnavailable):
         return render_template("error.html", status=503, message=translate("unavailable")), 503
     if isinstance(exc, HTTPException):

@@ -7,13 +7,27 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
-from innsyn.search.params import PERIODS, SearchParams, parse_params
+from innsyn.search.params import (
+    PERIODS,
+    ParamError,
+    SearchParams,
+    parse_params,
+)
 from innsyn.search.query_parser import parse_query, terms
 from innsyn.search.searcher import SearchResult, search
+from web.i18n import DATE_FILTERS, current_language, param_error_text, translate
 from web.loaders import (
     document_or_404,
     document_text,
@@ -26,9 +40,41 @@ from web.resources import resources
 
 bp = Blueprint("ui", __name__)
 
+PAGE_SIZE = 50
+"""Entries on one page of an agency."""
 
-def _query_string(**changes: Any) -> str:
-    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes and k != "cursor"]
+UNLOCALISED = frozenset({"ui.dokument_original"})
+"""Pages of the interface that are not in a language (the original file)."""
+
+
+@bp.app_url_defaults
+def add_language(endpoint: str, values: dict[str, Any]) -> None:
+    """Every link to a page of the interface (and to the API's page) carries the
+    request's language, so the address alone keeps the language chosen."""
+    if not has_request_context() or endpoint in UNLOCALISED:
+        return
+    if endpoint.startswith("ui.") or endpoint == "api.api_docs":
+        values.setdefault("lang", current_language())
+
+
+@bp.after_request
+def _vary_by_language(resp: Response) -> Response:
+    if "lang" not in request.args:
+        resp.vary.add("Accept-Language")
+    return resp
+
+
+def _query_string(keep_cursor: bool = False, **changes: Any) -> str:
+    """The request's parameters with ``changes`` (``None`` removes one), the cursor
+    dropped unless ``keep_cursor``, a refused parameter dropped (a query holding a
+    fødselsnummer is not repeated in the page's links), and the language always."""
+    changes.setdefault("lang", current_language())
+    refused = g.get("refused_params", ())
+    args = [
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k not in changes and k not in refused and (keep_cursor or k != "cursor")
+    ]
     for key, value in changes.items():
         if value is not None:
             args.append((key, value))
@@ -37,14 +83,42 @@ def _query_string(**changes: Any) -> str:
 
 @bp.app_template_global()
 def link_with(**changes: Any) -> str:
-    """The current search URL with some parameters changed."""
+    """The current page's URL with some parameters changed (back to its first page)."""
     return f"{request.path}?{_query_string(**changes)}"
+
+
+@bp.app_template_global()
+def in_language(lang: str) -> str:
+    """The current page, this very page of it, in ``lang``."""
+    return f"{request.path}?{_query_string(keep_cursor=True, lang=lang)}"
 
 
 @bp.get("/")
 def search_page() -> ResponseReturnValue:
+    """The search; a bad parameter shows the form again with what is wrong (400)."""
     svc = resources()
-    params = parse_params(request.args, svc.settings.max_query_length)
+    error: ParamError | None = None
+    try:
+        params = parse_params(request.args, svc.settings.max_query_length)
+    except ParamError as exc:
+        error = exc
+        g.refused_params = {exc.param}
+        params = _params_without(exc.param, svc.settings.max_query_length)
+    page = {
+        "feed_url": url_for("ui.feed", lang=None) + "?" + _query_string(),
+        "periods": list(PERIODS),
+        "date_filters": DATE_FILTERS,
+    }
+    if error is not None:
+        message = param_error_text(error)
+        return render_template(
+            "search.html",
+            params=params,
+            result=None,
+            error=message,
+            error_param=error.param,
+            **page,
+        ), error.status
     result = search(
         svc.settings,
         svc.opensearch,
@@ -52,10 +126,19 @@ def search_page() -> ResponseReturnValue:
         agency_names=svc.agency_names,
         cursors=svc.cursors,
     )
-    feed = url_for("ui.feed") + "?" + _query_string()
     return render_template(
-        "search.html", params=params, result=result, feed_url=feed, periods=list(PERIODS)
+        "search.html", params=params, result=result, error=None, error_param=None, **page
     )
+
+
+def _params_without(bad: str, max_query_length: int) -> SearchParams:
+    """The request's search without its bad parameter, to fill the form in again."""
+    args = request.args.copy()
+    args.poplist(bad)
+    try:
+        return parse_params(args, max_query_length)
+    except ParamError:
+        return SearchParams()
 
 
 @bp.get("/journalpost/<jp_id>")
@@ -75,12 +158,14 @@ def enhet_page(enhet_id: str) -> ResponseReturnValue:
     svc = resources()
     with svc.sessions() as session:
         enhet, _ = enhet_or_404(session, enhet_id)
-        params = SearchParams(enhet=[enhet_id], sort="date_desc", size=50)
+        cursor = request.args.get("cursor") or None
+        params = SearchParams(enhet=[enhet_id], sort="date_desc", size=PAGE_SIZE, cursor=cursor)
         result = search(svc.settings, svc.opensearch, params, facets=False, cursors=svc.cursors)
         return render_template(
             "enhet.html",
             enhet=enhet,
             result=result,
+            paged=bool(cursor),
             children=sorted(enhet.children, key=lambda c: c.navn),
         )
 
@@ -128,12 +213,13 @@ def xml_escape(text: str) -> str:
     return escape(_NOT_XML.sub("", text), {'"': "&quot;"})
 
 
-def _atom(result: SearchResult, self_url: str, title: str) -> str:
+def _atom(result: SearchResult, self_url: str, title: str, lang: str) -> str:
+    screened = f"({translate('title_screened').lower()})"
     updated = dt.datetime.now(dt.UTC).isoformat()
     entries = []
     for item in result.items:
         link = url_for("ui.journalpost_page", jp_id=item["id"], _external=True)
-        name = item["offentlig_tittel"] or "(tittel skjermet)"
+        name = item["offentlig_tittel"] or screened
         summary = " · ".join(
             str(x)
             for x in (
@@ -151,7 +237,7 @@ def _atom(result: SearchResult, self_url: str, title: str) -> str:
         )
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
-        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">'
         f"<id>{xml_escape(self_url)}</id><title>{xml_escape(title)}</title>"
         f'<updated>{updated}</updated><link rel="self" href="{xml_escape(self_url)}"/>'
         + "".join(entries)
@@ -167,7 +253,8 @@ def feed() -> ResponseReturnValue:
     params.size = 50
     params.cursor = None
     result = search(svc.settings, svc.opensearch, params, facets=False, cursors=svc.cursors)
-    title = f"Innsyn: {params.q}" if params.q else "Innsyn: nye journalposter"
+    title = f"Innsyn: {params.q}" if params.q else f"Innsyn: {translate('feed_new')}"
     return Response(
-        _atom(result, request.url, title), mimetype="application/atom+xml; charset=utf-8"
+        _atom(result, request.url, title, current_language()),
+        mimetype="application/atom+xml; charset=utf-8",
     )

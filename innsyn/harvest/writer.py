@@ -82,7 +82,12 @@ from innsyn.harvest.values import (
     saksmappe_values,
     skjerming_values,
 )
-from innsyn.privacy import keep_earlier_publication, publication_date
+from innsyn.privacy import (
+    keep_earlier_publication,
+    keep_first_seen,
+    publication_date,
+    without_unwindowed_names,
+)
 from innsyn.store.blobs import BlobStore
 from innsyn.store.db import is_busy
 from innsyn.store.derived import drop_derived
@@ -298,9 +303,9 @@ class StoreWriter:
         if isinstance(rec, EnhetRecord):
             self._write_agency(rec)
         elif isinstance(rec, SaksmappeRecord):
-            self._write_case(rec, careful)
+            self._write_case(without_unwindowed_names(rec), careful)
         elif isinstance(rec, JournalpostRecord):
-            self._write_entry(rec, careful)
+            self._write_entry(without_unwindowed_names(rec), careful)
         else:
             self._withdraw(rec)
 
@@ -427,6 +432,7 @@ class StoreWriter:
             self._session.add(stored)
             return Change.NEW
         keep_earlier_publication(values, stored.publisert_dato, rec.publisert_dato)
+        keep_first_seen(values, stored.publisert_dato, stored.created_at, rec.publisert_dato)
         changed = assign(stored, values)
         sk, sk_changed = apply_screening(stored.skjerming, rec.skjerming)
         if sk_changed:
@@ -473,13 +479,14 @@ class StoreWriter:
     def _clamp_publication(
         self, rec: SaksmappeRecord | JournalpostRecord, values: dict[str, Any]
     ) -> None:
-        """A publication date after the harvest time becomes the harvest time, with a
-        warning (``privacy.publication_date``): a source's future ``publisertDato`` would
-        otherwise keep sensitive names shown past their window."""
+        """The publication date to store (``privacy.publication_date``): none stated
+        becomes the harvest time; one after the harvest time becomes the harvest time,
+        with a warning (a source's future ``publisertDato`` would otherwise keep sensitive
+        names shown past their window)."""
         published, clamped = publication_date(rec.publisert_dato, self.harvested_at)
+        values["publisert_dato"] = published
         if not clamped:
             return
-        values["publisert_dato"] = published
         self.report.counts["publisert_dato_clamped"] += 1
         self.report.note(
             self.report.warnings,
@@ -530,6 +537,7 @@ class StoreWriter:
         change = Change.UNCHANGED
         if row is not None:
             keep_earlier_publication(values, row.publisert_dato, rec.publisert_dato)
+            keep_first_seen(values, row.publisert_dato, row.created_at, rec.publisert_dato)
         if row is None:
             row = Journalpost(id=jid, source_key=self.source_key, system_id=rec.system_id, **values)
             self._session.add(row)

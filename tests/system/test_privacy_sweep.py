@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from defusedxml.ElementTree import fromstring
 from sqlalchemy import select, update
@@ -805,8 +805,8 @@ class Sweep:
                 parts = urlsplit(link)
                 if not link.startswith("/") or link.startswith(("//", "/static", "/admin")):
                     continue
-                if "lang=" in parts.query and not seed:
-                    continue
+                if parse_qs(parts.query).get("lang", ["nb"]) != ["nb"] and not seed:
+                    continue  # other languages: their seed pages only
                 if parts.path in ("/", "/feed.atom") and not (seed or link in nexts):
                     continue
                 queue.append((link, link in nexts and seed))
@@ -858,6 +858,7 @@ BROAD_QUERIES = [
 CRAWL_SEEDS = [
     "/",
     "/?lang=en",
+    "/?lang=nn",
     "/?size=100&sort=date_desc",
     "/?size=100&sort=date_asc&lang=en",
     "/?q=Zq*&size=100",
@@ -913,7 +914,7 @@ def test_privacy_sweep(settings, testdata, tmp_path):
         assert any(_norm(hidden_text) in t for t in texts), f"{hidden_text} never reached the store"
     chrome = [
         _norm(html.unescape(client.get(url).get_data(as_text=True)))
-        for url in ("/?q=zzqqingenting", "/?lang=en", "/api/v1/docs", "/healthz")
+        for url in ("/?q=zzqqingenting", "/?lang=en", "/?lang=nn", "/api/v1/docs", "/healthz")
     ]
     markers = _markers(strings, texts, chrome)
     assert markers >= REQUIRED_REAL_MARKERS, REQUIRED_REAL_MARKERS - markers

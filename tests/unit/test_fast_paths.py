@@ -59,7 +59,8 @@ def _dump(db: Path) -> dict[str, list[Any]]:
     for name, sql in queries.items():
         cur = con.execute(sql)
         names = [c[0] for c in cur.description]
-        drop = {"created_at", "updated_at", "skjerming_id", "extracted_at"}
+        # publisert_dato is the harvest time where a source states none
+        drop = {"created_at", "updated_at", "publisert_dato", "skjerming_id", "extracted_at"}
         if name in ("korrespondansepart", "screenings"):
             drop.add("id")
         out[name] = [

@@ -5,6 +5,7 @@ entry of its own batch."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from innsyn.harvest.records import (
 from innsyn.harvest.report import HarvestReport
 from innsyn.harvest.writer import StoredRecord, StoreWriter
 from innsyn.store.blobs import BlobStore
-from innsyn.store.models import Journalpost, Saksmappe
+from innsyn.store.models import Journalpost, Saksmappe, utcnow
 from tests.factories import store
 
 SCREENED = SkjermingRecord(skjermingshjemmel="Offl. § 13", skjerming_metadata=["tittel"])
@@ -94,7 +95,14 @@ def _dump(settings: Any) -> dict[str, list[Any]]:
     ):
         cur = con.execute(f"select * from {table}")
         names = [c[0] for c in cur.description]
-        drop = {"created_at", "updated_at", "last_harvested_at", "skjerming_id", "id"}
+        drop = {
+            "created_at",
+            "updated_at",
+            "last_harvested_at",
+            "publisert_dato",
+            "skjerming_id",
+            "id",
+        }
         keep = [i for i, n in enumerate(names) if n not in drop]
         out[table] = sorted(tuple(str(row[i]) for i in keep) for row in cur)
     out["screened"] = sorted(
@@ -255,3 +263,81 @@ def test_a_complete_source_tombstones_what_it_no_longer_lists(offline_settings):
     with sessions() as s:
         gone = s.scalars(select(Journalpost.system_id).where(Journalpost.deleted_at.is_not(None)))
         assert sorted(gone) == ["J2", "J3"]
+
+
+@pytest.mark.parametrize("fresh", [None, False], ids=["fresh", "careful"])
+def test_a_record_without_publication_date_is_published_when_first_stored(offline_settings, fresh):
+    """Issue 15 item 5: a source stating no publisertDato (Noark 5 XML, N5WS, OEP) gets
+    the harvest time of the record's first store, kept by later harvests; a stated date
+    is kept as stated, and one a later harvest stops stating stays."""
+    stated = dt.datetime(2024, 5, 2, 8, 0, tzinfo=dt.UTC)
+    records: list[StoredRecord] = [
+        SaksmappeRecord(system_id="S1"),
+        JournalpostRecord(system_id="J0", saksmappe_system_id="S1"),
+        JournalpostRecord(system_id="J1", saksmappe_system_id="S1", publisert_dato=stated),
+    ]
+    before = utcnow()
+    sessions, _, _ = _write(offline_settings, records, fresh=fresh)
+    after = utcnow()
+
+    def dates() -> dict[str, dt.datetime | None]:
+        with sessions() as s:
+            rows = s.execute(select(Journalpost.system_id, Journalpost.publisert_dato)).all()
+            case = s.scalars(select(Saksmappe.publisert_dato)).one()
+        return {"S1": case, **{sid: when for sid, when in rows}}
+
+    first = dates()
+    assert first["J1"] == stated
+    for sid in ("S1", "J0"):
+        when = first[sid]
+        assert when is not None and before <= when <= after, sid
+    unstated = [dataclasses.replace(r, publisert_dato=None) for r in records]  # type: ignore[type-var]
+    _, report, _ = _write(offline_settings, unstated)
+    assert report.counts["unchanged"] == 2 and report.counts["saksmappe_unchanged"] == 1
+    assert dates() == first
+
+
+def test_a_record_stored_without_publication_date_gets_its_first_store_time(offline_settings):
+    """A record stored before every record got a publication date gets the time it was
+    first stored (``created_at``) at its next harvest, not that harvest's time."""
+    records: list[StoredRecord] = [JournalpostRecord(system_id="J0")]
+    sessions, _, _ = _write(offline_settings, records)
+    long_ago = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+    with sessions.begin() as s:
+        jp = s.scalars(select(Journalpost)).one()
+        jp.publisert_dato, jp.created_at = None, long_ago
+    _write(offline_settings, records)
+    with sessions() as s:
+        assert s.scalars(select(Journalpost.publisert_dato)).one() == long_ago
+
+
+@pytest.mark.parametrize("fresh", [None, False], ids=["fresh", "careful"])
+def test_names_without_a_stated_publication_date_are_not_stored(offline_settings, fresh):
+    """The harvest time stored for a record whose source states no publication date
+    must not open a retention window for its sensitive variants: they are not stored.
+    With a stated date they are."""
+    stated = dt.datetime(2024, 5, 2, 8, 0, tzinfo=dt.UTC)
+
+    def entry(sid: str, when: dt.datetime | None) -> JournalpostRecord:
+        return JournalpostRecord(
+            system_id=sid,
+            offentlig_tittel="Søknad om dispensasjon",
+            offentlig_tittel_sensitiv=f"Søknad om dispensasjon - Ola {sid}",
+            korrespondanseparter=[KorrespondansepartRecord(navn=None, navn_sensitiv=f"Ola {sid}")],
+            dokumenter=[DokumentRecord(system_id=None, tittel="Søknad", tittel_sensitiv="Ola")],
+            publisert_dato=when,
+        )
+
+    case = SaksmappeRecord(system_id="S1", offentlig_tittel_sensitiv="Sak om Ola")
+    _write(offline_settings, [case, entry("Udatert", None), entry("Datert", stated)], fresh=fresh)
+    db = Path(str(offline_settings.resolved_database_url).removeprefix("sqlite:///"))
+    con = sqlite3.connect(db)
+    dump = str(
+        [
+            con.execute(f"select * from {table}").fetchall()
+            for table in ("saksmappe", "journalpost", "korrespondansepart", "dokumentbeskrivelse")
+        ]
+    )
+    con.close()
+    assert "Sak om Ola" not in dump and "Ola Udatert" not in dump
+    assert "Søknad om dispensasjon - Ola Datert" in dump and "'Ola Datert'" in dump
