@@ -131,7 +131,7 @@ class Surfaces:
     """Public requests through the Flask test client; every response kept for checks."""
 
     HREF = re.compile(r'href="([^"]+)"')
-    NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
+    NEXT = re.compile(r'<a rel="next[^"]*" href="([^"]+)"')
 
     def __init__(self, client: Any) -> None:
         self.client = client

@@ -236,8 +236,8 @@ def test_an_expired_snapshot_is_a_410_that_says_start_again(deep):
     error = resp.get_json()["error"]
     assert error["code"] == "cursor_expired" and error["parameter"] == "cursor"
     assert "start again" in error["message"]
-    html = web.get("/", query_string={"size": PAGE, "cursor": second["next_cursor"]})
-    assert html.status_code == 410 and "start again" in html.get_data(as_text=True)
+    html = web.get("/", query_string={"size": PAGE, "cursor": second["next_cursor"], "lang": "en"})
+    assert html.status_code == 410 and "Start from the first page" in html.get_data(as_text=True)
     altered = second["next_cursor"][:-3] + ("xyz" if second["next_cursor"][-3:] != "xyz" else "abc")
     resp = web.get("/api/v1/search", query_string={"size": PAGE, "cursor": altered})
     assert resp.status_code == 400 and resp.get_json()["error"]["parameter"] == "cursor"

@@ -205,14 +205,14 @@ def test_the_agency_page_pages_past_fifty_entries(site):
     html = first.get_data(as_text=True)
     shown = set(re.findall(r"Byggeløyve gnr (\d+)", html))
     assert len(shown) == 50
-    nxt = re.search(r'<a rel="next" href="([^"]+)"', html)
+    nxt = re.search(r'<a rel="next[^"]*" href="([^"]+)"', html)
     assert nxt, "a link to the next page"
     href = nxt.group(1).replace("&amp;", "&")
     assert "lang=nn" in href and "cursor=" in href
     second = site.get(href).get_data(as_text=True)
     rest = set(re.findall(r"Byggeløyve gnr (\d+)", second))
     assert len(rest) == ENTRIES - 50 and not rest & shown
-    assert 'rel="next"' not in second and "Første side" in second
+    assert 'rel="next' not in second and "Første side" in second
     assert site.get(href).get_data(as_text=True) == second, "the cursor is stable"
     bad = site.get("/enhet/en_f?cursor=!!&lang=nn")
     assert bad.status_code == 400 and "Lenkja til neste side" in bad.get_data(as_text=True)
@@ -249,7 +249,7 @@ def test_paging_keeps_the_date_filter(site):
     }
     html = site.get("/", query_string=args).get_data(as_text=True)
     assert {int(n) for n in re.findall(r"gnr (\d+)", html)} == set(range(2, 22))
-    nxt = re.search(r'<a rel="next" href="([^"]+)"', html)
+    nxt = re.search(r'<a rel="next[^"]*" href="([^"]+)"', html)
     assert nxt and "journaldato_from=2025-01-03" in nxt.group(1)
     rest = site.get(nxt.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert {int(n) for n in re.findall(r"gnr (\d+)", rest)} == set(range(22, 42))

@@ -752,7 +752,7 @@ class Sweep:
     """Requests through the Flask test client, keeping every body for the checks."""
 
     HREF = re.compile(r'href="([^"]+)"')
-    NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
+    NEXT = re.compile(r'<a rel="next[^"]*" href="([^"]+)"')
 
     def __init__(self, client: Any) -> None:
         self.client = client
