@@ -87,12 +87,12 @@ def conform(response: Any) -> None:
 
 
 def _as_schemathesis(response: Any) -> WSGIResponse:
-    """A copy of ``response`` as schemathesis' WSGI transport makes them (with the
-    request it reports on a failure)."""
+    """A copy of ``response`` as schemathesis' WSGI transport makes them, with the
+    request it names on a failure (without its body: the app has read that stream)."""
     copy = WSGIResponse(response.get_data(), status=response.status, headers=response.headers)
     request = response.request
     copy.request = requests.Request(
-        request.method, request.url, headers=dict(request.headers), data=request.get_data()
+        request.method, request.url, headers=dict(request.headers)
     ).prepare()
     copy.elapsed = dt.timedelta(0)
     return copy
