@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -100,3 +101,21 @@ def settings(tmp_path: Path, services: Endpoints) -> Iterator[Settings]:
     yield s
     with httpx.Client(timeout=30) as client:
         client.delete(f"{services.opensearch}/{s.index_prefix}-*")
+
+
+@pytest.fixture(autouse=True)
+def _api_responses_conform(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ``/api/`` response of a Flask test client is checked against the served
+    OpenAPI document (``tests/apicontract.py``): a drift fails the test that saw it."""
+    from flask.testing import FlaskClient
+
+    from tests.apicontract import conform
+
+    opened = FlaskClient.open
+
+    def open_and_conform(self: FlaskClient, *args: Any, **kwargs: Any) -> Any:
+        response = opened(self, *args, **kwargs)
+        conform(response)
+        return response
+
+    monkeypatch.setattr(FlaskClient, "open", open_and_conform)

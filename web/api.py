@@ -21,11 +21,10 @@ from web.loaders import (
     saksmappe_or_404,
     send_original,
 )
-from web.openapi import openapi_document
+from web.openapi import MAX_OFFSET, openapi_document
 from web.resources import resources
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_OFFSET = 2**31 - 1
 
 
 @bp.after_request

@@ -13,11 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from innsyn import jsontypes as t
 from innsyn.auth import Actor, audit, scoped
 from innsyn.config import Settings
 from innsyn.harvest.caps import param_errors
 from innsyn.harvest.patterns import pattern_errors
 from innsyn.harvest.runs import STATUS_NOTES
+from innsyn.harvest.status import RunStatus
 from innsyn.http_client import BlockedAddress, HttpFailure, check_address
 from innsyn.jobs.schedule import ScheduleError, min_interval, parse_schedule
 from innsyn.keys import encrypt_credentials
@@ -48,6 +50,54 @@ class JobInvalid(ValueError):
         self.errors = errors
 
 
+_POLITENESS = {"delay": t.number(), "max_parallel": t.integer(minimum=1)}
+JOB_SCHEMA = t.closed(
+    {
+        "id": t.integer(),
+        "name": t.string(),
+        "agency_id": t.string(),
+        "harvester": t.string(),
+        "location": t.string(),
+        "params": t.mapping(t.string()),
+        "schedule": t.string(),
+        "enabled": t.boolean(),
+        "politeness": t.closed(_POLITENESS, optional=tuple(_POLITENESS)),
+        "credentials_set": t.boolean(),
+        "run_requested": t.string(nullable=True, enum=["incremental", "full"]),
+        "running": t.boolean(),
+        "last_run_at": t.datetime(),
+        "last_status": t.string(nullable=True, enum=RunStatus),
+        "created_at": t.datetime(nullable=False),
+        "updated_at": t.datetime(nullable=False),
+    }
+)
+"""The OpenAPI schema of ``job_view``."""
+
+JOB_INPUT_SCHEMA = t.fields(
+    {
+        "name": {**t.string(), "minLength": 1, "maxLength": 200},
+        "agency_id": t.string(),
+        "harvester": t.string(),
+        "location": t.string(),
+        "schedule": t.string(),
+        "enabled": t.boolean(),
+        "params": t.mapping(t.string()),
+        "politeness": t.fields(_POLITENESS),
+        "credentials": t.fields(
+            {
+                "username": t.string(),
+                "password": t.string(),
+                "token": t.string(),
+                "clear": t.boolean(),
+            }
+        ),
+    }
+)
+"""The body of a job to create (``name``, ``agency_id`` (site admins), ``harvester``,
+``location``, ``schedule`` required) or the fields to change; ``credentials`` are stored
+encrypted and never shown (``clear`` removes them)."""
+
+
 def job_view(job: Job) -> dict[str, Any]:
     """A job as shown in the UI and API: everything but the credentials themselves."""
     return {
@@ -70,6 +120,25 @@ def job_view(job: Job) -> dict[str, Any]:
     }
 
 
+COUNTS = ("new", "updated", "unchanged", "deleted", "failed")
+RUN_SCHEMA = t.closed(
+    {
+        "id": t.integer(),
+        "job_id": t.integer(),
+        "trigger": t.string(nullable=True),
+        "status": t.string(enum=RunStatus),
+        "status_note": t.string(),
+        "started_at": t.datetime(nullable=False),
+        "finished_at": t.datetime(),
+        "counts": t.closed({k: t.integer(minimum=0) for k in COUNTS}),
+        "details": t.mapping(t.integer()),
+        "errors": t.array(t.string()),
+        "log_tail": t.array(t.string()),
+    }
+)
+"""The OpenAPI schema of ``run_view`` (runs of jobs only: ``job_id`` is set)."""
+
+
 def run_view(run: HarvestRun) -> dict[str, Any]:
     return {
         "id": run.id,
@@ -79,10 +148,7 @@ def run_view(run: HarvestRun) -> dict[str, Any]:
         "status_note": STATUS_NOTES.get(run.status, ""),
         "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "counts": {
-            k: (run.counts or {}).get(k, 0)
-            for k in ("new", "updated", "unchanged", "deleted", "failed")
-        },
+        "counts": {k: (run.counts or {}).get(k, 0) for k in COUNTS},
         "details": run.counts or {},
         "errors": run.errors or [],
         "log_tail": run.log_tail or [],

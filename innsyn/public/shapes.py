@@ -29,6 +29,7 @@ from enum import Flag, auto
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+from innsyn import jsontypes as t
 from innsyn.casenumber import variants
 from innsyn.config import Settings
 from innsyn.privacy import is_screened, public_variants, redact_fodselsnummer
@@ -61,6 +62,8 @@ class Surface(Flag):
 
 
 INDEX, HIT, PAGE, REF = Surface.INDEX, Surface.HIT, Surface.PAGE, Surface.REF
+SHOWN = HIT | PAGE | REF
+"""The surfaces the API returns: their fields carry a schema."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,9 @@ class Field(Generic[S]):
 
     ``value`` takes it from the public record; ``at`` instead when it depends on the
     moment (PAGE and REF rows only); ``hit`` from a search hit (default: the index
-    document's value of the same name, ``missing`` when absent)."""
+    document's value of the same name, ``missing`` when absent). ``schema`` is the
+    OpenAPI type of its value, required on every surface the API returns (HIT, PAGE,
+    REF): the API document is built from it (``Shape.schema``)."""
 
     name: str
     on: Surface
@@ -104,6 +109,7 @@ class Field(Generic[S]):
     at: Callable[[S, Moment], Any] | None = None
     hit: Callable[[Hit], Any] | None = None
     missing: Any = None
+    schema: t.Schema | None = None
 
     def of(self, record: S, moment: Moment | None) -> Any:
         if self.at is not None:
@@ -135,6 +141,9 @@ class Shape(Generic[S]):
         for f in self._hit:
             if f.hit is None and INDEX not in f.on:
                 raise ValueError(f"{kind}.{f.name}: a hit reads it from the index, which lacks it")
+        for f in fields:
+            if f.on & SHOWN and f.schema is None:
+                raise ValueError(f"{kind}.{f.name}: a field the API returns needs a schema")
 
     def _on(self, surface: Surface) -> tuple[Field[S], ...]:
         rows = tuple(f for f in self.fields if surface in f.on)
@@ -168,11 +177,32 @@ class Shape(Generic[S]):
         """The record's page at ``moment``."""
         return {f.name: f.of(record, moment) for f in self._page}
 
+    def schema(self, surface: Surface, nullable: bool = False) -> t.Schema:
+        """The OpenAPI schema of the object ``surface`` produces (``PAGE``, ``HIT``,
+        ``PAGE | REF`` for ``ref`` with a moment, ``INDEX | REF`` without): exactly the
+        fields flagged for it, in order, each always present."""
+        rows = self._on(surface)
+        if not rows or surface not in (PAGE, HIT, PAGE | REF, INDEX | REF):
+            raise ValueError(f"{self.kind}: the API returns no {surface}")
+        return t.closed({f.name: f.schema or {} for f in rows}, nullable)
+
+    def component_name(self, surface: Surface) -> str:
+        """The name of ``schema(surface)`` among the API document's components."""
+        return self.kind.capitalize() + ("Hit" if surface == HIT else "")
+
+    def component(self, surface: Surface) -> t.Schema:
+        """A reference to ``schema(surface)`` in the API document's components."""
+        return t.component(self.component_name(surface))
+
     def ref(self, record: S, moment: Moment | None = None) -> dict[str, Any]:
         """The record named inside another one: in its index document (``moment`` None)
         or on its page."""
         rows = self._index_ref if moment is None else self._page_ref
         return {f.name: f.of(record, moment) for f in rows}
+
+
+_TEXT = t.string(nullable=True)
+_COUNT = t.integer(nullable=True)
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -220,20 +250,23 @@ def agency_path(enhet: StoredAgency | None) -> list[str]:
 
 AGENCY: Shape[StoredAgency] = Shape(
     "enhet",
-    Field("id", PAGE | REF, attrgetter("id")),
-    Field("navn", PAGE | REF, attrgetter("navn")),
-    Field("navn_nynorsk", PAGE, attrgetter("navn_nynorsk")),
-    Field("navn_engelsk", PAGE, attrgetter("navn_engelsk")),
-    Field("navn_sami", PAGE, attrgetter("navn_sami")),
-    Field("orgnummer", PAGE | REF, attrgetter("orgnummer")),
-    Field("enhetstype", PAGE, attrgetter("enhetstype")),
-    Field("parent_id", PAGE, attrgetter("parent_id")),
-    Field("kommunenummer", PAGE, attrgetter("kommunenummer")),
-    Field("kontaktpunkt_epost", PAGE, attrgetter("kontaktpunkt_epost")),
-    Field("last_harvested_at", PAGE, lambda e: _iso(e.last_harvested_at)),
+    Field("id", PAGE | REF, attrgetter("id"), schema=t.string()),
+    Field("navn", PAGE | REF, attrgetter("navn"), schema=t.string()),
+    Field("navn_nynorsk", PAGE, attrgetter("navn_nynorsk"), schema=_TEXT),
+    Field("navn_engelsk", PAGE, attrgetter("navn_engelsk"), schema=_TEXT),
+    Field("navn_sami", PAGE, attrgetter("navn_sami"), schema=_TEXT),
+    Field("orgnummer", PAGE | REF, attrgetter("orgnummer"), schema=_TEXT),
+    Field("enhetstype", PAGE, attrgetter("enhetstype"), schema=_TEXT),
+    Field("parent_id", PAGE, attrgetter("parent_id"), schema=_TEXT),
+    Field("kommunenummer", PAGE, attrgetter("kommunenummer"), schema=_TEXT),
+    Field("kontaktpunkt_epost", PAGE, attrgetter("kontaktpunkt_epost"), schema=_TEXT),
+    Field("last_harvested_at", PAGE, lambda e: _iso(e.last_harvested_at), schema=t.datetime()),
 )
 """An agency (``Enhet``): its API view, and its short form inside an entry or case page
 (index documents name the owner by ``enhet_id``, ``enhet_path``, ``enhet_navn``)."""
+
+
+_OWNER = AGENCY.schema(PAGE | REF, nullable=True)
 
 
 def agency_ref(enhet: StoredAgency | None, moment: Moment) -> dict[str, Any] | None:
@@ -297,19 +330,24 @@ def _file(name: str) -> Callable[[PublicDocument], Any]:
 
 DOCUMENT: Shape[PublicDocument] = Shape(
     "dokumentbeskrivelse",
-    Field("id", INDEX | PAGE, _stored("id")),
-    Field("tittel", INDEX | PAGE, attrgetter("title")),
-    Field("dokumentnummer", INDEX | PAGE, _stored("dokumentnummer")),
-    Field("tilknyttet_registrering_som", INDEX | PAGE, _stored("tilknyttet_registrering_som")),
-    Field("filnavn", INDEX | PAGE, _file("filnavn")),
-    Field("media_type", INDEX | PAGE, _file("media_type")),
-    Field("size", INDEX | PAGE, _file("size")),
-    Field("extraction_status", INDEX | PAGE, _file("extraction_status")),
-    Field("ocr_status", PAGE, _file("ocr_status")),
-    Field("ocr_error", PAGE, _file("ocr_error")),
-    Field("language", INDEX | PAGE, _file("language")),
-    Field("downloadable", PAGE, lambda d: bool(d.file and d.file.sha256)),
-    Field("has_text", PAGE, lambda d: bool(d.file and d.file.text_sha256)),
+    Field("id", INDEX | PAGE, _stored("id"), schema=t.string()),
+    Field("tittel", INDEX | PAGE, attrgetter("title"), schema=_TEXT),
+    Field("dokumentnummer", INDEX | PAGE, _stored("dokumentnummer"), schema=_COUNT),
+    Field(
+        "tilknyttet_registrering_som",
+        INDEX | PAGE,
+        _stored("tilknyttet_registrering_som"),
+        schema=_TEXT,
+    ),
+    Field("filnavn", INDEX | PAGE, _file("filnavn"), schema=_TEXT),
+    Field("media_type", INDEX | PAGE, _file("media_type"), schema=_TEXT),
+    Field("size", INDEX | PAGE, _file("size"), schema=_COUNT),
+    Field("extraction_status", INDEX | PAGE, _file("extraction_status"), schema=_TEXT),
+    Field("ocr_status", PAGE, _file("ocr_status"), schema=_TEXT),
+    Field("ocr_error", PAGE, _file("ocr_error"), schema=_TEXT),
+    Field("language", INDEX | PAGE, _file("language"), schema=_TEXT),
+    Field("downloadable", PAGE, lambda d: bool(d.file and d.file.sha256), schema=t.boolean()),
+    Field("has_text", PAGE, lambda d: bool(d.file and d.file.text_sha256), schema=t.boolean()),
 )
 """A document (``Dokumentbeskrivelse``) in its entry's index document and on pages."""
 
@@ -377,13 +415,18 @@ def _case_title_at(c: PublicCase, m: Moment) -> str | None:
 
 CASE: Shape[PublicCase] = Shape(
     "saksmappe",
-    Field("id", INDEX | PAGE | REF, _stored("id")),
-    Field("offentlig_tittel", INDEX | REF, attrgetter("title")),
-    Field("saksnummer", INDEX | PAGE | REF, lambda c: case_number(c.stored)),
-    Field("offentlig_tittel", PAGE | REF, at=_case_title_at),
+    Field("id", INDEX | PAGE | REF, _stored("id"), schema=t.string()),
+    Field("offentlig_tittel", INDEX | REF, attrgetter("title"), schema=_TEXT),
+    Field("saksnummer", INDEX | PAGE | REF, lambda c: case_number(c.stored), schema=_TEXT),
+    Field("offentlig_tittel", PAGE | REF, at=_case_title_at, schema=_TEXT),
     Field("offentlig_tittel_sensitiv", INDEX, attrgetter("title_sensitive")),
     Field("tittel_screened", INDEX, lambda c: not c.title),
-    Field("tittel_screened", PAGE, at=lambda c, m: not _case_title_at(c, m)),
+    Field(
+        "tittel_screened",
+        PAGE,
+        at=lambda c, m: not _case_title_at(c, m),
+        schema=t.boolean(),
+    ),
     Field("saksaar", INDEX, _stored("saksaar")),
     Field("sakssekvensnummer", INDEX, _stored("sakssekvensnummer")),
     Field(
@@ -391,19 +434,20 @@ CASE: Shape[PublicCase] = Shape(
         INDEX,
         lambda c: variants(c.stored.saksaar, c.stored.sakssekvensnummer),
     ),
-    Field("saksdato", INDEX | PAGE, _stored_iso("saksdato")),
+    Field("saksdato", INDEX | PAGE, _stored_iso("saksdato"), schema=t.date()),
     Field("publisert_dato", INDEX, _stored_iso("publisert_dato")),
     Field("accessible_after", INDEX, _stored_iso("accessible_after")),
     Field("enhet_id", INDEX, _owner_id),
     Field("enhet_path", INDEX, lambda c: agency_path(c.stored.enhet)),
     Field("enhet_navn", INDEX, _owner_name),
-    Field("administrativ_enhet", INDEX | PAGE, _stored("administrativ_enhet")),
-    Field("enhet", PAGE, at=lambda c, m: agency_ref(c.stored.enhet, m)),
+    Field("administrativ_enhet", INDEX | PAGE, _stored("administrativ_enhet"), schema=_TEXT),
+    Field("enhet", PAGE, at=lambda c, m: agency_ref(c.stored.enhet, m), schema=_OWNER),
     Field("journalpost_count", INDEX, attrgetter("journalpost_count")),
     Field(
         "journalposter",
         PAGE,
         at=lambda c, m: [p for e in c.entries if (p := entry_page(e, m)) is not None],
+        schema=t.array(t.component("Journalpost")),
     ),
     Field("language", INDEX, _stored("tittel_language")),
     Field("updated_at", INDEX, _stored_iso("updated_at")),
@@ -523,6 +567,10 @@ def _languages(e: PublicEntry) -> list[str]:
     return sorted(found)
 
 
+_PARTS = t.array(t.closed({"navn": t.string(), "korrespondanseparttype": _TEXT}))
+_SCREENING = t.closed({"tilgangsrestriksjon": _TEXT, "skjermingshjemmel": _TEXT}, nullable=True)
+
+
 def _screening(e: PublicEntry) -> dict[str, Any] | None:
     s = e.stored.skjerming
     if s is None:
@@ -532,35 +580,46 @@ def _screening(e: PublicEntry) -> dict[str, Any] | None:
 
 ENTRY: Shape[PublicEntry] = Shape(
     "journalpost",
-    Field("id", INDEX | HIT | PAGE, _stored("id")),
-    Field("offentlig_tittel", INDEX | HIT, attrgetter("title")),
-    Field("offentlig_tittel", PAGE, at=_entry_title_at),
+    Field("id", INDEX | HIT | PAGE, _stored("id"), schema=t.string()),
+    Field("offentlig_tittel", INDEX | HIT, attrgetter("title"), schema=_TEXT),
+    Field("offentlig_tittel", PAGE, at=_entry_title_at, schema=_TEXT),
     Field("offentlig_tittel_sensitiv", INDEX, attrgetter("title_sensitive")),
     Field(
         "tittel_screened",
         INDEX | HIT,
         lambda e: not e.title,
         hit=lambda h: bool(h["_source"].get("tittel_screened")),
+        schema=t.boolean(),
     ),
-    Field("tittel_screened", PAGE, at=lambda e, m: not _entry_title_at(e, m)),
-    Field("title_highlight", HIT, hit=_title_highlight),
-    Field("snippets", HIT, hit=_snippets),
-    Field("journalaar", INDEX | PAGE, _stored("journalaar")),
-    Field("journalsekvensnummer", INDEX | PAGE, _stored("journalsekvensnummer")),
-    Field("journalpostnummer", INDEX | PAGE, _stored("journalpostnummer")),
-    Field("saksnummer", INDEX | HIT, _case_number),
-    Field("journalpost_nummer", INDEX | HIT | PAGE, _entry_number),
-    Field("journalposttype", INDEX | HIT | PAGE, _stored("journalposttype")),
-    Field("journalstatus", INDEX | PAGE, _stored("journalstatus")),
-    Field("journaldato", INDEX | HIT | PAGE, _stored_iso("journaldato")),
-    Field("dokumentets_dato", INDEX | PAGE, _stored_iso("dokumentets_dato")),
-    Field("publisert_dato", INDEX | HIT | PAGE, _stored_iso("publisert_dato")),
+    Field(
+        "tittel_screened",
+        PAGE,
+        at=lambda e, m: not _entry_title_at(e, m),
+        schema=t.boolean(),
+    ),
+    Field("title_highlight", HIT, hit=_title_highlight, schema=_TEXT),
+    Field("snippets", HIT, hit=_snippets, schema=t.array(t.string())),
+    Field("journalaar", INDEX | PAGE, _stored("journalaar"), schema=_COUNT),
+    Field("journalsekvensnummer", INDEX | PAGE, _stored("journalsekvensnummer"), schema=_COUNT),
+    Field("journalpostnummer", INDEX | PAGE, _stored("journalpostnummer"), schema=_COUNT),
+    Field("saksnummer", INDEX | HIT, _case_number, schema=_TEXT),
+    Field("journalpost_nummer", INDEX | HIT | PAGE, _entry_number, schema=_TEXT),
+    Field("journalposttype", INDEX | HIT | PAGE, _stored("journalposttype"), schema=_TEXT),
+    Field("journalstatus", INDEX | PAGE, _stored("journalstatus"), schema=_TEXT),
+    Field("journaldato", INDEX | HIT | PAGE, _stored_iso("journaldato"), schema=t.date()),
+    Field("dokumentets_dato", INDEX | PAGE, _stored_iso("dokumentets_dato"), schema=t.date()),
+    Field("publisert_dato", INDEX | HIT | PAGE, _stored_iso("publisert_dato"), schema=t.datetime()),
     Field("accessible_after", INDEX, _stored_iso("accessible_after")),
     Field("saksnummer_search", INDEX, _number_variants),
-    Field("enhet_id", INDEX | HIT, _owner_id),
+    Field("enhet_id", INDEX | HIT, _owner_id, schema=_TEXT),
     Field("enhet_path", INDEX, lambda e: agency_path(e.stored.enhet)),
-    Field("enhet_navn", INDEX | HIT, _owner_name),
-    Field("saksmappe", INDEX | HIT, lambda e: CASE.ref(e.case) if e.case else None),
+    Field("enhet_navn", INDEX | HIT, _owner_name, schema=_TEXT),
+    Field(
+        "saksmappe",
+        INDEX | HIT,
+        lambda e: CASE.ref(e.case) if e.case else None,
+        schema=CASE.schema(INDEX | REF, nullable=True),
+    ),
     Field(
         "korrespondansepart",
         INDEX | HIT,
@@ -570,21 +629,33 @@ ENTRY: Shape[PublicEntry] = Shape(
             if k.navn
         ],
         hit=lambda h: h["_source"].get("korrespondansepart") or [],
+        schema=_PARTS,
     ),
     Field(
         "korrespondansepart_sensitiv",
         INDEX,
         lambda e: " ".join(k.navn_sensitiv for k in e.parts if k.navn_sensitiv) or None,
     ),
-    Field("dokument_count", INDEX | HIT, lambda e: len(e.documents), missing=0),
-    Field("administrativ_enhet", INDEX | PAGE, _stored("administrativ_enhet")),
-    Field("skjerming", INDEX | HIT | PAGE, _screening),
-    Field("language", INDEX | HIT, _stored("tittel_language")),
-    Field("korrespondansepart", PAGE, at=_parts_at),
-    Field("saksmappe", PAGE, at=_case_at),
-    Field("enhet", PAGE, at=lambda e, m: agency_ref(e.stored.enhet, m)),
+    Field(
+        "dokument_count",
+        INDEX | HIT,
+        lambda e: len(e.documents),
+        missing=0,
+        schema=t.integer(minimum=0),
+    ),
+    Field("administrativ_enhet", INDEX | PAGE, _stored("administrativ_enhet"), schema=_TEXT),
+    Field("skjerming", INDEX | HIT | PAGE, _screening, schema=_SCREENING),
+    Field("language", INDEX | HIT, _stored("tittel_language"), schema=_TEXT),
+    Field("korrespondansepart", PAGE, at=_parts_at, schema=_PARTS),
+    Field("saksmappe", PAGE, at=_case_at, schema=CASE.schema(PAGE | REF, nullable=True)),
+    Field("enhet", PAGE, at=lambda e, m: agency_ref(e.stored.enhet, m), schema=_OWNER),
     Field("dokumenter", INDEX, lambda e: [DOCUMENT.index(d) for d in e.documents]),
-    Field("dokumenter", PAGE, at=lambda e, m: [DOCUMENT.page(d, m) for d in e.documents]),
+    Field(
+        "dokumenter",
+        PAGE,
+        at=lambda e, m: [DOCUMENT.page(d, m) for d in e.documents],
+        schema=t.array(DOCUMENT.component(PAGE)),
+    ),
     Field("dokument_tekst", INDEX, attrgetter("text")),
     Field("has_documents", INDEX, lambda e: bool(e.documents)),
     Field("languages", INDEX, _languages),

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from stdnum.no import fodselsnummer
 
+from innsyn import jsontypes as t
 from innsyn.config import Settings
 from innsyn.indexing.documents import DocumentTexts, journalpost_document
 from innsyn.privacy import REDACTED
@@ -241,6 +242,8 @@ def test_tables_that_cannot_be_built_are_refused():
         Shape("x", Field("a", HIT | PAGE, lambda r: 1))
     with pytest.raises(ValueError, match="index field needs a value of the record"):
         Shape("x", Field("a", INDEX | PAGE, at=lambda r, m: 1))
-    timed: Shape[Any] = Shape("x", Field("a", PAGE, at=lambda r, m: 1))
+    with pytest.raises(ValueError, match="needs a schema"):
+        Shape("x", Field("a", INDEX, lambda r: 1), Field("b", PAGE, lambda r: 1))
+    timed: Shape[Any] = Shape("x", Field("a", PAGE, at=lambda r, m: 1, schema=t.integer()))
     with pytest.raises(TypeError, match="moment"):
         timed.fields[0].of(object(), None)
