@@ -180,7 +180,7 @@ def test_wheel_installs_starts_services_harvests_and_finds(installed, services_u
     assert found["api_status"] == 200
     assert SMALL_TITLE in found["items"], found["items"]
     assert found["page_status"] == 200
-    assert f'href="/journalpost/{found["items"][SMALL_TITLE]}"' in found["page"]
+    assert f'href="/journalpost/{found["items"][SMALL_TITLE]}?lang=' in found["page"]
     assert found["css_status"] == 200
 
 
