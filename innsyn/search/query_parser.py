@@ -42,10 +42,6 @@ class CaseRef:
     text: str
     readings: tuple[CaseNumber, ...]
 
-    @property
-    def number(self) -> CaseNumber:
-        return self.readings[0]
-
 
 @dataclass(frozen=True)
 class DateRef:
