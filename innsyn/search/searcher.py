@@ -25,7 +25,13 @@ from innsyn.public.shapes import ENTRY
 from innsyn.search.agency_names import AgencyNameLookup
 from innsyn.search.cursor import Cursor, CursorCodec, CursorExpired, fingerprint
 from innsyn.search.params import SearchParams
-from innsyn.search.query_builder import first_moment, hits_and_facets_bodies, search_body
+from innsyn.search.query_builder import (
+    HIDDEN_SOURCE,
+    RESULT_FIELDS,
+    first_moment,
+    hits_and_facets_bodies,
+    search_body,
+)
 from innsyn.search.query_parser import parse_query
 from innsyn.search.snapshots import COUNTED, OPENED
 
@@ -134,6 +140,8 @@ def search(
         pit = None if cursor is None else resp.get("pit_id") or cursor.pit
         after = Cursor(hits[-1]["sort"], first_moment(now, cursor), fingerprint(params), pit)
         next_cursor = (codec or cursor_codec(settings)).encode(after)
+    if cursor is not None and cursor.pit is not None:
+        hits = _as_indexed_now(client, index, hits)
     return SearchResult(
         total=int(counted["hits"]["total"]["value"]),
         items=[ENTRY.hit(h) for h in hits],
@@ -143,6 +151,38 @@ def search(
 
 
 Bodies = Callable[[Cursor | None], list[dict[str, Any]]]
+
+
+def _as_indexed_now(
+    client: OpenSearch, index: str, hits: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The hits of a page read from a point in time, as the index holds them now.
+
+    A snapshot keeps the documents it was opened on for as long as it is paged through,
+    but an entry screened, withdrawn or embargoed since must vanish at once: a hit the
+    index no longer holds is dropped, and one whose document changed shows what the index
+    holds now, without the snapshot's highlights (they may quote what was screened)."""
+    if not hits:
+        return hits
+    answer = client.mget(
+        index=index,
+        body={"ids": [h["_id"] for h in hits]},
+        params={
+            "_source_includes": ",".join(RESULT_FIELDS),
+            "_source_excludes": ",".join(HIDDEN_SOURCE),
+        },
+    )
+    now = {d["_id"]: d["_source"] for d in answer["docs"] if d.get("found")}
+    out = []
+    for hit in hits:
+        current = now.get(hit["_id"])
+        if current is None:
+            continue
+        if current != hit.get("_source"):
+            hit = {key: value for key, value in hit.items() if key != "highlight"}
+            hit["_source"] = current
+        out.append(hit)
+    return out
 
 
 def _fetch(

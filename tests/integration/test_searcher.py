@@ -114,3 +114,52 @@ def test_a_snapshots_total_and_facets_are_counted_once(indexed):
     assert all((p.total, p.facets) == (25, pages[0].facets) for p in pages)
     ids = [i["id"] for p in pages for i in p.items]
     assert len(ids) == len(set(ids)) == 20
+
+
+def test_a_snapshot_never_shows_what_was_withdrawn_or_screened_after_it_opened(indexed):
+    """A point in time keeps the documents it opened on while it is paged through; an
+    entry withdrawn or screened since must not show on a later page of it."""
+    from sqlalchemy import select, update
+
+    from innsyn.store.models import Journalpost, utcnow
+
+    client = make_client(indexed)
+    sessions = store(indexed)
+    first = search(indexed, client, SearchParams(q="byggesak", size=5, sort="date_asc"))
+    second = search(
+        indexed,
+        client,
+        SearchParams(q="byggesak", size=5, sort="date_asc", cursor=first.next_cursor),
+    )
+    page = SearchParams(q="byggesak", size=5, sort="date_asc", cursor=second.next_cursor)
+    assert cursor_codec(indexed).decode(second.next_cursor, page).pit
+    with sessions.begin() as s:
+        ids = {
+            jp.offentlig_tittel: jp.id
+            for jp in s.scalars(
+                select(Journalpost).where(
+                    Journalpost.offentlig_tittel.in_(["Byggesak 10", "Byggesak 11"])
+                )
+            )
+        }
+        s.execute(
+            update(Journalpost)
+            .where(Journalpost.id == ids["Byggesak 10"])
+            .values(deleted_at=utcnow(), updated_at=utcnow())
+        )
+        s.execute(
+            update(Journalpost)
+            .where(Journalpost.id == ids["Byggesak 11"])
+            .values(offentlig_tittel="Tittel skjermet", updated_at=utcnow())
+        )
+    catch_up(indexed, client, sessions)
+    third = search(
+        indexed,
+        client,
+        SearchParams(q="byggesak", size=5, sort="date_asc", cursor=second.next_cursor),
+    )
+    shown = {i["id"]: i["offentlig_tittel"] for i in third.items}
+    assert ids["Byggesak 10"] not in shown
+    assert shown.get(ids["Byggesak 11"]) == "Tittel skjermet"
+    assert "Byggesak 11" not in str(third.items)
+    assert {"Byggesak 12", "Byggesak 13", "Byggesak 14"} <= set(shown.values())
